@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ltcp: build the modules, the selftests and ltcpize; run the checks and the
+# test VM. The two commands users need:
+#
+#   make check   install what is missing, build, run the static checks and
+#                every selftest in the VM; ends with "N passed, N failed"
+#   make demo    install what is missing, build, boot the VM and run iperf3
+#                between two network namespaces with an ltcp_ CC selected
+#
+# KDIR is the kernel build tree; by default the headers of the newest Debian
+# 6.1 kernel whose image is installed too (scripts/kver).
+
+KDIR ?= $(shell scripts/kver --kdir 2>/dev/null)
+KSRC = $(shell scripts/ksrc)
+
+.PHONY: all modules userspace selftests ltcpize clean distclean deps check \
+	demo vm static
+
+all: modules userspace
+
+modules:
+	@test -n "$(KDIR)" || { echo "make: no Debian 6.1 kernel headers found; run 'make deps' (or pass KDIR=)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace: selftests ltcpize
+
+selftests:
+	$(MAKE) -C selftests KSFT_DIR=$(KSRC)/tools/testing/selftests
+
+ltcpize:
+	$(MAKE) -C scripts/ltcpize
+
+deps:
+	scripts/deps
+
+static:
+	scripts/check --static-only
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+# make vm CMD='modprobe ltcp && ls /proc/sys/net/ltcp'
+vm: all
+	scripts/vm $(if $(CMD),'$(CMD)',bash /ltcp/selftests/run_tests.sh)
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	$(MAKE) -C selftests clean
+	$(MAKE) -C scripts/ltcpize clean
+
+distclean: clean
+	rm -rf .build

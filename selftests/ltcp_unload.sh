@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs last: every ltcp module unloads once the tests are done, nothing is
+# left holding them (the VM harness checks the kernel log after this).
+. "$(dirname "$0")/ltcp_lib.sh"
+
+for m in $(awk '$1 ~ /^ltcp_/ { print $1 }' /proc/modules) ltcp; do
+	ltcp_module_loaded "$m" || continue
+	ok=0
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		rmmod "$m" 2>/dev/null && { ok=1; break; }
+		sleep 0.5
+	done
+	if [ $ok -eq 1 ]; then
+		ltcp_ok "rmmod $m"
+	else
+		ltcp_fail "rmmod $m: $(grep "^$m " /proc/modules)"
+	fi
+done
+left=$(awk '$1 ~ /^ltcp/ { print $1 }' /proc/modules)
+ltcp_check "no ltcp module left loaded" test -z "$left"
+ltcp_exit
