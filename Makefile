@@ -48,6 +48,7 @@ vm: all
 	scripts/vm $(if $(CMD),'$(CMD)',bash /ltcp/selftests/run_tests.sh)
 
 clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/harness clean; fi
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C selftests clean
 	$(MAKE) -C scripts/ltcpize clean

@@ -56,6 +56,18 @@ ltcp_module_loaded() {
 	grep -q "^$1 " /proc/modules
 }
 
+# ltcp_rmmod_wait NAME: unload a module, waiting up to 10 s for the sockets
+# that still hold it to finish closing
+ltcp_rmmod_wait() {
+	local i
+	for i in $(seq 1 50); do
+		rmmod "$1" 2>/dev/null && return 0
+		ltcp_module_loaded "$1" || return 0
+		sleep 0.2
+	done
+	rmmod "$1"
+}
+
 # ltcp_exit: the test's exit status from the checks it made
 ltcp_exit() {
 	if [ $ltcp_failures -gt 0 ]; then
@@ -63,4 +75,34 @@ ltcp_exit() {
 		exit $KSFT_FAIL
 	fi
 	exit $KSFT_PASS
+}
+
+# ltcp_veth_pair NS_A NS_B: two fresh network namespaces joined by a veth
+# link, 198.18.0.1/24 and 2001:db8::1/64 in NS_A, .2 and ::2 in NS_B (the
+# benchmarking and documentation ranges: nothing outside the VM).
+ltcp_veth_pair() {
+	local a=$1 b=$2
+	ip netns del "$a" 2>/dev/null
+	ip netns del "$b" 2>/dev/null
+	ip netns add "$a" || return 1
+	ip netns add "$b" || return 1
+	ip link add veth0 netns "$a" type veth peer name veth0 netns "$b" || return 1
+	ip -n "$a" addr add 198.18.0.1/24 dev veth0
+	ip -n "$b" addr add 198.18.0.2/24 dev veth0
+	ip -n "$a" addr add 2001:db8::1/64 dev veth0 nodad
+	ip -n "$b" addr add 2001:db8::2/64 dev veth0 nodad
+	ip -n "$a" link set lo up
+	ip -n "$b" link set lo up
+	ip -n "$a" link set veth0 up
+	ip -n "$b" link set veth0 up
+}
+
+# ltcp_wait_port NS PORT: wait up to 5 s for a TCP listener on PORT in NS
+ltcp_wait_port() {
+	local i
+	for i in $(seq 1 50); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
 }

@@ -7,12 +7,7 @@
 
 for m in $(awk '$1 ~ /^ltcp_/ { print $1 }' /proc/modules) ltcp; do
 	ltcp_module_loaded "$m" || continue
-	ok=0
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		rmmod "$m" 2>/dev/null && { ok=1; break; }
-		sleep 0.5
-	done
-	if [ $ok -eq 1 ]; then
+	if ltcp_rmmod_wait "$m"; then
 		ltcp_ok "rmmod $m"
 	else
 		ltcp_fail "rmmod $m: $(grep "^$m " /proc/modules)"

@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 struct probe {
 	const char *name;
 	int domain;
@@ -35,7 +37,7 @@ int main(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		const struct probe *p = &probes[i];
 		socklen_t len = sizeof(int);
 		int fd, proto = 0;

@@ -7,10 +7,11 @@
 # indented as kselftest does. Ends with "N passed, N failed, N skipped".
 #
 # usage: run_tests.sh [TEST...]   (default: every test in tests.list)
+# KSFT_TIMEOUT=SEC overrides the time limit of ./settings.
 dir=$(cd "$(dirname "$0")" && pwd)
 cd "$dir" || exit 1
 limit=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
-limit=${limit:-300}
+limit=${KSFT_TIMEOUT:-${limit:-300}}
 
 if [ $# -gt 0 ]; then
 	tests=("$@")

@@ -24,14 +24,18 @@ typedef int (*socket_fn)(int domain, int type, int protocol);
 
 static socket_fn real_socket;
 
+/* Resolve libc's socket() once, before the program's threads start. */
+__attribute__((constructor)) static void ltcpize_init(void)
+{
+	real_socket = (socket_fn)dlsym(RTLD_NEXT, "socket");
+}
+
 int socket(int domain, int type, int protocol)
 {
 	if (!real_socket) {
-		real_socket = (socket_fn)dlsym(RTLD_NEXT, "socket");
-		if (!real_socket) {
-			errno = ENOSYS;
-			return -1;
-		}
+		/* The C library's own socket() could not be found. */
+		errno = ELIBACC;
+		return -1;
 	}
 	if ((domain == AF_INET || domain == AF_INET6) &&
 	    (type & LTCPIZE_TYPE_MASK) == SOCK_STREAM &&
