@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo, inside the test VM: load ltcp and a congestion control, select
+# it with sysctl, and run iperf3 between two network namespaces over veth.
+#
+# Until the ltcp core carries data, both ends are the kernel's TCP running
+# ltcp's congestion-control module; ltcp.ko is loaded to show it does no
+# harm beside it.
+. /ltcp/selftests/ltcp_lib.sh
+cc=${LTCP_DEMO_CC:-ltcp_cubic}
+secs=${LTCP_DEMO_SECONDS:-5}
+
+die() {
+	echo "demo: FAIL: $*"
+	exit 1
+}
+
+modprobe ltcp || die "modprobe ltcp"
+echo "demo: $(dmesg | grep -o 'ltcp: version .*' | tail -n 1)"
+sysctl -w net.ipv4.tcp_congestion_control="$cc" || die "cannot select $cc"
+echo "demo: available: $(cat /proc/sys/net/ipv4/tcp_available_congestion_control)"
+# Namespaces made now inherit the initial namespace's choice.
+ltcp_veth_pair demo-a demo-b || die "namespaces"
+ip netns exec demo-b iperf3 -s -1 -p 5201 >/dev/null &
+ltcp_wait_port demo-b 5201 || die "iperf3 server did not start"
+ip netns exec demo-a iperf3 -c 198.18.0.2 -p 5201 -t "$secs" -i 1 &
+client=$!
+sleep 2
+echo "demo: the connection as the kernel reports it (ss -ti):"
+ip netns exec demo-a ss -tin dst 198.18.0.2 | sed 's/^/demo:   /'
+wait $client || die "iperf3 client failed"
+ip netns del demo-a
+ip netns del demo-b
+sysctl -qw net.ipv4.tcp_congestion_control=cubic
+echo "demo: done"
