@@ -4,9 +4,9 @@
  * that make socket(AF_INET{,6}, SOCK_STREAM, IPPROTO_LTCP) create an ltcp
  * socket. Protocol work lives elsewhere; this file only wires it up.
  *
- * State of the port: sockets can be created, bound (in the port space of the
- * kernel's TCP, see Documentation/design.rst), queried and closed. connect()
- * and listen() fail with EOPNOTSUPP until the core's handshake lands.
+ * IPv4 sockets connect, listen and carry data; IPv6 sockets can be created
+ * and bound but connect() and listen() fail with EOPNOTSUPP until the IPv6
+ * half lands.
  */
 #include <linux/module.h>
 #include <linux/net.h>
@@ -21,45 +21,20 @@
 
 #include "ltcp.h"
 
-/* The smallest MSS ltcp will use, whatever the path MTU says
- * (RFC 9293 section 3.7.1: 536 is the IPv4 default; IPv6 guarantees more).
- */
-#define LTCP_MIN_MSS	88
+static struct proto ltcpv6_prot;
+static DEFINE_PER_CPU(unsigned int, ltcp_orphan_count);
 
-/*
- * icsk_sync_mss: generic IP code calls it when the IP header grows or
- * shrinks (IP_OPTIONS, IPv6 extension headers), so it must exist on every
- * ltcp socket. It derives the MSS from the path MTU (RFC 9293 3.7.1).
+/* IPv6 is registered (sockets can be made and bound) but cannot connect
+ * or listen until ltcp's IPv6 half lands.
  */
-static unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu)
+static int ltcp6_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 {
-	struct inet_connection_sock *icsk = inet_csk(sk);
-	struct tcp_sock *tp = tcp_sk(sk);
-	int hdrs = sizeof(struct tcphdr) + icsk->icsk_ext_hdr_len;
-	int mss;
-
-	hdrs += sk->sk_family == AF_INET6 ? sizeof(struct ipv6hdr) :
-					    sizeof(struct iphdr);
-	mss = (int)pmtu - hdrs;
-	if (mss < LTCP_MIN_MSS)
-		mss = LTCP_MIN_MSS;
-	icsk->icsk_pmtu_cookie = pmtu;
-	tp->mss_cache = mss;
-	return mss;
+	return -EOPNOTSUPP;
 }
 
-static int ltcp_init_sock(struct sock *sk)
+static int ltcp6_listen(struct socket *sock, int backlog)
 {
-	struct inet_connection_sock *icsk = inet_csk(sk);
-
-	icsk->icsk_sync_mss = ltcp_sync_mss;
-	/* RFC 9293 3.7.1: without better knowledge assume the minimum. */
-	ltcp_sync_mss(sk, sk->sk_family == AF_INET6 ? IPV6_MIN_MTU : 576);
-	return 0;
-}
-
-static void ltcp_destroy_sock(struct sock *sk)
-{
+	return -EOPNOTSUPP;
 }
 
 static void ltcp6_destroy_sock(struct sock *sk)
@@ -68,82 +43,37 @@ static void ltcp6_destroy_sock(struct sock *sk)
 	inet6_destroy_sock(sk);
 }
 
-static void ltcp_close(struct sock *sk, long timeout)
+/**
+ * ltcp_sk_is_ours() - does a socket found in tcp_hashinfo belong to ltcp?
+ * @sk: a full, request or TIME-WAIT socket (all carry sk_prot)
+ *
+ * Return: true for ltcp's sockets, false for the kernel TCP's.
+ */
+bool ltcp_sk_is_ours(const struct sock *sk)
 {
-	lock_sock(sk);
-	sk->sk_shutdown = SHUTDOWN_MASK;
-	/* Give the port back to the shared port space. */
-	if (inet_csk(sk)->icsk_bind_hash)
-		inet_put_port(sk);
-	release_sock(sk);
-	sk_common_release(sk);
+	return sk->sk_prot == &ltcp_prot || sk->sk_prot == &ltcpv6_prot;
 }
 
-static int ltcp_connect(struct sock *sk, struct sockaddr *uaddr, int len)
-{
-	return -EOPNOTSUPP;
-}
-
-static int ltcp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
-			       int addr_len, int flags)
-{
-	return -EOPNOTSUPP;
-}
-
-static int ltcp_listen(struct socket *sock, int backlog)
-{
-	return -EOPNOTSUPP;
-}
-
-static int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
-{
-	/* Linux TCP: sending on a socket that is not connected is EPIPE,
-	 * with SIGPIPE unless MSG_NOSIGNAL.
-	 */
-	return sk_stream_error(sk, msg->msg_flags, -EPIPE);
-}
-
-static int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-			int flags, int *addr_len)
-{
-	return -ENOTCONN;
-}
-
-static int ltcp_setsockopt(struct sock *sk, int level, int optname,
-			   sockptr_t optval, unsigned int optlen)
-{
-	if (level != SOL_TCP) {
-		if (sk->sk_family == AF_INET6)
-			return ipv6_setsockopt(sk, level, optname, optval,
-					       optlen);
-		return ip_setsockopt(sk, level, optname, optval, optlen);
-	}
-	return -ENOPROTOOPT;
-}
-
-static int ltcp_getsockopt(struct sock *sk, int level, int optname,
-			   char __user *optval, int __user *optlen)
-{
-	if (level != SOL_TCP) {
-		if (sk->sk_family == AF_INET6)
-			return ipv6_getsockopt(sk, level, optname, optval,
-					       optlen);
-		return ip_getsockopt(sk, level, optname, optval, optlen);
-	}
-	return -ENOPROTOOPT;
-}
-
-static struct proto ltcp_prot = {
+struct proto ltcp_prot = {
 	.name		= "LTCP",
 	.owner		= THIS_MODULE,
 	.close		= ltcp_close,
-	.connect	= ltcp_connect,
+	.connect	= ltcp_v4_connect,
+	.disconnect	= ltcp_disconnect,
+	.accept		= inet_csk_accept,
+	.ioctl		= ltcp_ioctl,
 	.init		= ltcp_init_sock,
 	.destroy	= ltcp_destroy_sock,
+	.shutdown	= ltcp_shutdown,
 	.setsockopt	= ltcp_setsockopt,
 	.getsockopt	= ltcp_getsockopt,
 	.sendmsg	= ltcp_sendmsg,
 	.recvmsg	= ltcp_recvmsg,
+	.backlog_rcv	= ltcp_do_rcv,
+	.release_cb	= ltcp_release_cb,
+	.orphan_count	= &ltcp_orphan_count,
+	.rsk_prot	= &ltcp_request_sock_ops,
+	.twsk_prot	= &ltcp_timewait_sock_ops,
 	.hash		= inet_hash,
 	.unhash		= inet_unhash,
 	.get_port	= inet_csk_get_port,
@@ -157,9 +87,13 @@ static struct proto ltcpv6_prot = {
 	.name		= "LTCPv6",
 	.owner		= THIS_MODULE,
 	.close		= ltcp_close,
-	.connect	= ltcp_connect,
+	.connect	= ltcp6_connect,
+	.disconnect	= ltcp_disconnect,
+	.ioctl		= ltcp_ioctl,
 	.init		= ltcp_init_sock,
 	.destroy	= ltcp6_destroy_sock,
+	.shutdown	= ltcp_shutdown,
+	.orphan_count	= &ltcp_orphan_count,
 	.setsockopt	= ltcp_setsockopt,
 	.getsockopt	= ltcp_getsockopt,
 	.sendmsg	= ltcp_sendmsg,
@@ -178,10 +112,11 @@ static const struct proto_ops ltcp_stream_ops = {
 	.owner		= THIS_MODULE,
 	.release	= inet_release,
 	.bind		= inet_bind,
-	.connect	= ltcp_stream_connect,
+	.connect	= inet_stream_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= inet_accept,
 	.getname	= inet_getname,
+	.poll		= ltcp_poll,
 	.ioctl		= inet_ioctl,
 	.gettstamp	= sock_gettstamp,
 	.listen		= ltcp_listen,
@@ -199,13 +134,14 @@ static const struct proto_ops ltcp6_stream_ops = {
 	.owner		= THIS_MODULE,
 	.release	= inet6_release,
 	.bind		= inet6_bind,
-	.connect	= ltcp_stream_connect,
+	.connect	= inet_stream_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= sock_no_accept,
 	.getname	= inet6_getname,
+	.poll		= ltcp_poll,
 	.ioctl		= inet6_ioctl,
 	.gettstamp	= sock_gettstamp,
-	.listen		= ltcp_listen,
+	.listen		= ltcp6_listen,
 	.shutdown	= inet_shutdown,
 	.setsockopt	= sock_common_setsockopt,
 	.getsockopt	= sock_common_getsockopt,
@@ -247,6 +183,11 @@ int ltcp_af_init(void)
 	if (err)
 		goto err_prot6;
 
+	BUILD_BUG_ON(sizeof(struct ltcp_skb_cb) >
+		     sizeof_field(struct sk_buff, cb));
+	err = ltcp_ipv4_init();
+	if (err)
+		goto err_ipv4;
 	inet_register_protosw(&ltcp_protosw);
 	err = inet6_register_protosw(&ltcp6_protosw);
 	if (err)
@@ -255,6 +196,8 @@ int ltcp_af_init(void)
 
 err_protosw6:
 	inet_unregister_protosw(&ltcp_protosw);
+	ltcp_ipv4_exit();
+err_ipv4:
 	proto_unregister(&ltcpv6_prot);
 err_prot6:
 	proto_unregister(&ltcp_prot);
@@ -272,6 +215,10 @@ void ltcp_af_exit(void)
 {
 	inet6_unregister_protosw(&ltcp6_protosw);
 	inet_unregister_protosw(&ltcp_protosw);
+	/* No ltcp socket is left (each holds the module), so no segment
+	 * can be ours any more: give the TCP slot back.
+	 */
+	ltcp_ipv4_exit();
 	proto_unregister(&ltcpv6_prot);
 	proto_unregister(&ltcp_prot);
 }

@@ -8,10 +8,99 @@
 
 #include <linux/tcp.h>
 #include <net/inet_connection_sock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/tcp_states.h>
 #include <uapi/ltcp.h>
 
-#define LTCP_VERSION	"0.1.0"
+#define LTCP_VERSION	"0.2.0"
+
+/* Sequence space arithmetic, RFC 9293 section 3.4 (modulo 2^32). */
+static inline bool ltcp_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+#define ltcp_after(a, b)	ltcp_before(b, a)
+
+static inline bool ltcp_between(u32 seq, u32 lo, u32 hi)
+{
+	return hi - lo >= seq - lo;	/* lo <= seq <= hi */
+}
+
+/* Protocol constants (RFC 9293 section 3.8, RFC 6298). */
+#define LTCP_MSS_DEFAULT	536U
+#define LTCP_MIN_MSS		88U
+#define LTCP_TIMEOUT_INIT	HZ		/* RFC 6298 2.1: 1 s */
+#define LTCP_RTO_MIN		(HZ / 5)	/* Linux: 200 ms */
+#define LTCP_RTO_MAX		(120 * HZ)
+#define LTCP_DELACK_MAX		(HZ / 5)
+#define LTCP_DELACK_MIN		(HZ / 25)	/* 40 ms */
+#define LTCP_TIMEWAIT_LEN	(60 * HZ)	/* 2 MSL as Linux uses */
+#define LTCP_FIN_TIMEOUT	(60 * HZ)
+#define LTCP_SYN_RETRIES	6
+#define LTCP_RETRIES2		15
+#define LTCP_INIT_CWND		10		/* RFC 6928 */
+#define LTCP_MAX_WSCALE		14		/* RFC 7323 2.3 */
+#define LTCP_TS_HZ		1000		/* timestamp clock: 1 ms */
+
+/* The wire: header flags and options (RFC 9293 3.1, RFC 7323, RFC 2018). */
+#define LTCP_FIN	0x01
+#define LTCP_SYN	0x02
+#define LTCP_RST	0x04
+#define LTCP_PSH	0x08
+#define LTCP_ACK	0x10
+#define LTCP_URG	0x20
+#define LTCP_ECE	0x40
+#define LTCP_CWR	0x80
+
+#define LTCP_OPT_EOL		0
+#define LTCP_OPT_NOP		1
+#define LTCP_OPT_MSS		2
+#define LTCP_OPT_WSCALE		3
+#define LTCP_OPT_SACK_PERM	4
+#define LTCP_OPT_SACK		5
+#define LTCP_OPT_TS		8
+#define LTCP_OPTLEN_MSS		4
+#define LTCP_OPTLEN_WSCALE	3
+#define LTCP_OPTLEN_SACK_PERM	2
+#define LTCP_OPTLEN_TS		10
+#define LTCP_OPT_SPACE_MAX	40
+
+/**
+ * struct ltcp_skb_cb - per-segment state, in skb->cb
+ * @header: the IP layer's control block, left intact on receive (lookups
+ *	and request sockets read it); cleared on the clone handed to IP
+ * @seq: first sequence number
+ * @end_seq: seq + SYN + FIN + payload length
+ * @ack_seq: on receive, the acknowledgment number
+ * @tx_us: microsecond clock of the last transmission, for RTT samples
+ * @window: on receive, the unscaled window field
+ * @flags: the header flags (LTCP_SYN...) this segment carries or carried
+ * @retrans: times this segment was retransmitted (Karn: no RTT sample)
+ * @state: LTCP_SKB_LOST, LTCP_SKB_RETRANS: its place in the tcp_sock
+ *	counters lost_out and retrans_out
+ */
+struct ltcp_skb_cb {
+	union {
+		struct inet_skb_parm h4;
+		struct inet6_skb_parm h6;
+	} header;
+	u32 seq;
+	u32 end_seq;
+	u32 ack_seq;
+	u32 tx_us;
+	u16 window;
+	u8 flags;
+	u8 retrans;
+	u8 state;
+};
+
+#define LTCP_SKB_LOST		0x01	/* counted in lost_out */
+#define LTCP_SKB_RETRANS	0x02	/* counted in retrans_out */
+
+#define LTCP_SKB_CB(skb)	((struct ltcp_skb_cb *)&((skb)->cb[0]))
 
 /**
  * struct ltcp_sock - an ltcp endpoint
@@ -19,9 +108,28 @@
  *	inet_csk() and inet_sk() work on an ltcp socket: congestion-control
  *	modules (struct tcp_congestion_ops) and generic inet code read those
  *	fields, and ltcp keeps them current where the kernel's TCP would.
+ * @send_head: the first segment of sk_write_queue not sent yet, or NULL;
+ *	everything before it is sent and not yet acknowledged
+ * @deferred: work a timer or softirq left for release_sock (LTCP_DEFER_*)
+ * @ts_offset: per-connection offset of the timestamp clock (RFC 7323 5.4)
+ * @dupacks: duplicate ACKs seen in a row (RFC 5681 3.2)
+ * @recover: snd_nxt when loss recovery began (RFC 6582)
+ * @in_recovery: fast recovery is running
+ * @fin_queued: close() or shutdown(SHUT_WR) queued our FIN
+ *
+ * Loss bookkeeping uses tcp_sock's packets_out, lost_out and retrans_out
+ * (tcp_packets_in_flight() reads them), kept per segment in
+ * ltcp_skb_cb.state.
  */
 struct ltcp_sock {
 	struct tcp_sock tp;
+	struct sk_buff *send_head;
+	unsigned long deferred;
+	u32 ts_offset;
+	u32 dupacks;
+	u32 recover;
+	u8 in_recovery:1,
+	   fin_queued:1;
 };
 
 /**
@@ -35,14 +143,166 @@ struct ltcp6_sock {
 	struct ipv6_pinfo inet6;
 };
 
+/**
+ * struct ltcp_request_sock - a connection in SYN-RECEIVED, before accept
+ * @req: the generic request socket (hashed in ehash as TCP_NEW_SYN_RECV)
+ * @rcv_isn: the peer's initial sequence number
+ * @snt_isn: ours
+ * @ts_recent: the peer's last timestamp value, to echo
+ * @ts_offset: our timestamp clock offset for this connection
+ * @mss: the MSS the peer announced (0: none)
+ *
+ * The negotiated options live in @req (tstamp_ok, wscale_ok, sack_ok,
+ * snd_wscale, rcv_wscale).
+ */
+struct ltcp_request_sock {
+	struct inet_request_sock req;
+	u32 rcv_isn;
+	u32 snt_isn;
+	u32 ts_recent;
+	u32 ts_offset;
+	u16 mss;
+};
+
+/* Work deferred to release_sock when a timer found the socket owned. */
+enum {
+	LTCP_DEFER_WRITE_TIMER,
+	LTCP_DEFER_DELACK_TIMER,
+};
+
 static inline struct ltcp_sock *ltcp_sk(const struct sock *sk)
 {
 	return (struct ltcp_sock *)sk;
 }
 
+static inline struct ltcp_request_sock *ltcp_rsk(const struct request_sock *req)
+{
+	return (struct ltcp_request_sock *)req;
+}
+
+/* Our largest window scale for a receive buffer of @space bytes
+ * (RFC 7323 2.3).
+ */
+static inline u8 ltcp_wscale_for(int space)
+{
+	u8 ws = 0;
+
+	while (space > 65535 && ws < LTCP_MAX_WSCALE) {
+		space >>= 1;
+		ws++;
+	}
+	return ws;
+}
+
+/* The timestamp clock (RFC 7323 5.4: 1 ms ticks here). */
+static inline u32 ltcp_ts_now(void)
+{
+	return jiffies_to_msecs(jiffies);
+}
+
+/**
+ * struct ltcp_options - the options of one received segment
+ * @mss: MSS option value, 0 if absent
+ * @wscale: window scale shift, valid when @wscale_ok
+ * @tsval: timestamp value, valid when @saw_ts
+ * @tsecr: timestamp echo reply, valid when @saw_ts
+ * @saw_ts: a timestamps option was present
+ * @wscale_ok: a window scale option was present
+ * @sack_perm: a SACK-permitted option was present
+ */
+struct ltcp_options {
+	u16 mss;
+	u8 wscale;
+	u32 tsval;
+	u32 tsecr;
+	u8 saw_ts:1,
+	   wscale_ok:1,
+	   sack_perm:1;
+};
+
 /* af_ltcp.c */
+extern struct proto ltcp_prot;
 int ltcp_af_init(void);
 void ltcp_af_exit(void);
+bool ltcp_sk_is_ours(const struct sock *sk);
+
+/* socket.c: the socket calls */
+int ltcp_init_sock(struct sock *sk);
+void ltcp_destroy_sock(struct sock *sk);
+void ltcp_close(struct sock *sk, long timeout);
+int ltcp_disconnect(struct sock *sk, int flags);
+void ltcp_shutdown(struct sock *sk, int how);
+int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		 int *addr_len);
+__poll_t ltcp_poll(struct file *file, struct socket *sock,
+		   struct poll_table_struct *wait);
+int ltcp_listen(struct socket *sock, int backlog);
+int ltcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
+void ltcp_set_state(struct sock *sk, int state);
+void ltcp_done(struct sock *sk);
+void ltcp_release_cb(struct sock *sk);
+void ltcp_write_space(struct sock *sk);
+unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
+
+/* sockopt.c */
+int ltcp_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int ltcp_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
+
+/* input.c */
+int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
+bool ltcp_segment_valid(struct sk_buff *skb);
+
+/* output.c */
+int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+void ltcp_push_pending(struct sock *sk);
+void ltcp_send_ack(struct sock *sk);
+void ltcp_send_active_reset(struct sock *sk, gfp_t gfp);
+int ltcp_send_syn(struct sock *sk);
+void ltcp_send_fin(struct sock *sk);
+void ltcp_retransmit_head(struct sock *sk);
+void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb);
+void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb);
+u16 ltcp_select_window(struct sock *sk);
+void ltcp_init_transfer(struct sock *sk);
+int ltcp_connect_init(struct sock *sk);
+struct sk_buff *ltcp_make_synack(const struct sock *sk,
+				 struct request_sock *req, struct dst_entry *dst);
+unsigned int ltcp_current_mss(struct sock *sk);
+void ltcp_delack_schedule(struct sock *sk);
+
+/* timer.c */
+void ltcp_init_xmit_timers(struct sock *sk);
+void ltcp_rearm_rto(struct sock *sk);
+void ltcp_write_timer_handler(struct sock *sk);
+void ltcp_delack_timer_handler(struct sock *sk);
+void ltcp_rtt_sample(struct sock *sk, long rtt_us);
+
+/* minisocks.c: request and TIME-WAIT sockets */
+extern struct request_sock_ops ltcp_request_sock_ops;
+extern struct timewait_sock_ops ltcp_timewait_sock_ops;
+int ltcp_conn_request(struct sock *sk, struct sk_buff *skb);
+struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
+			    struct request_sock *req);
+void ltcp_time_wait(struct sock *sk, int state, int timeo);
+void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb);
+
+/* ipv4.c */
+int ltcp_ipv4_init(void);
+void ltcp_ipv4_exit(void);
+int ltcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int ltcp_v4_xmit(struct sock *sk, struct sk_buff *skb);
+void ltcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
+void ltcp_v4_send_reply_ack(struct net *net, struct sk_buff *skb, u32 seq,
+			    u32 ack, u16 win, u32 tsval, u32 tsecr, bool ts);
+int ltcp_v4_send_synack(const struct sock *sk, struct dst_entry *dst,
+			struct request_sock *req);
+u32 ltcp_v4_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 ltcp_v4_ts_offset(__be32 saddr, __be32 daddr);
 
 /* sysctl.c */
 int ltcp_sysctl_init(void);

@@ -1,0 +1,766 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp input: segment validation, options, and the event processing of
+ * RFC 9293 section 3.10.7 (SEGMENT ARRIVES) for every state of a full
+ * socket: the acceptability test, RST and SYN handling with RFC 5961's
+ * rules, ACK processing with the congestion-control hooks, NewReno fast
+ * retransmit (RFC 5681, RFC 6582), the receive queue and out-of-order
+ * data, and FIN.
+ */
+#include <linux/skbuff.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+/**
+ * ltcp_segment_valid() - check a received segment before anything reads it
+ * @skb: the segment, skb->data at the TCP header
+ *
+ * Header length, flag combinations that no TCP sends, and the checksum
+ * unless the NIC vouched for it. Fills LTCP_SKB_CB() on success.
+ *
+ * Return: true if the segment may be processed.
+ */
+bool ltcp_segment_valid(struct sk_buff *skb)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	const struct tcphdr *th = (const struct tcphdr *)skb->data;
+	unsigned int hdrlen = th->doff * 4;
+
+	if (hdrlen < sizeof(struct tcphdr) || !pskb_may_pull(skb, hdrlen))
+		return false;
+	th = (const struct tcphdr *)skb->data;
+	if (skb->len < hdrlen)
+		return false;
+	/* SYN with FIN or RST is never sent by a conforming TCP. */
+	if (th->syn && (th->fin || th->rst))
+		return false;
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
+	    skb_checksum_complete(skb))
+		return false;
+
+	cb->seq = ntohl(th->seq);
+	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - hdrlen;
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->window = ntohs(th->window);
+	cb->flags = ((const u8 *)th)[13];
+	cb->retrans = 0;
+	return true;
+}
+
+/**
+ * ltcp_parse_options() - read the options of a segment
+ * @th: its header, whose options were pulled in with it
+ * @opt: filled in
+ *
+ * Every option's length is checked against what is left of the header
+ * before its contents are read; a malformed option ends parsing.
+ */
+void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt)
+{
+	const u8 *p = (const u8 *)(th + 1);
+	int left = th->doff * 4 - sizeof(*th);
+
+	memset(opt, 0, sizeof(*opt));
+	while (left > 0) {
+		u8 kind = *p, len;
+
+		if (kind == LTCP_OPT_EOL)
+			return;
+		if (kind == LTCP_OPT_NOP) {
+			p++;
+			left--;
+			continue;
+		}
+		if (left < 2)
+			return;
+		len = p[1];
+		if (len < 2 || len > left)
+			return;
+		switch (kind) {
+		case LTCP_OPT_MSS:
+			if (len == LTCP_OPTLEN_MSS && th->syn)
+				opt->mss = get_unaligned_be16(p + 2);
+			break;
+		case LTCP_OPT_WSCALE:
+			if (len == LTCP_OPTLEN_WSCALE && th->syn) {
+				opt->wscale_ok = 1;
+				/* RFC 7323 2.3: larger than 14 means 14. */
+				opt->wscale = min_t(u8, p[2], LTCP_MAX_WSCALE);
+			}
+			break;
+		case LTCP_OPT_SACK_PERM:
+			if (len == LTCP_OPTLEN_SACK_PERM && th->syn)
+				opt->sack_perm = 1;
+			break;
+		case LTCP_OPT_TS:
+			if (len == LTCP_OPTLEN_TS) {
+				opt->saw_ts = 1;
+				opt->tsval = get_unaligned_be32(p + 2);
+				opt->tsecr = get_unaligned_be32(p + 6);
+			}
+			break;
+		}
+		p += len;
+		left -= len;
+	}
+}
+
+/* The connection failed or was reset: tell the user, then close. */
+static void ltcp_reset(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		sk->sk_err = ECONNREFUSED;
+		break;
+	case TCP_CLOSE_WAIT:
+		sk->sk_err = EPIPE;
+		break;
+	default:
+		sk->sk_err = ECONNRESET;
+	}
+	sk_error_report(sk);
+	ltcp_done(sk);
+}
+
+/* A challenge ACK (RFC 5961 3.2 and 4.2): our current state, nothing else. */
+static void ltcp_send_challenge_ack(struct sock *sk)
+{
+	ltcp_send_ack(sk);
+}
+
+/*
+ * RFC 9293 3.10.7.4, first: is the segment acceptable? With timestamps,
+ * PAWS (RFC 7323 5.3) first rejects an old duplicate.
+ */
+static bool ltcp_sequence_ok(struct sock *sk, struct sk_buff *skb,
+			     const struct ltcp_options *opt)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 wnd = tp->rcv_wnd;
+	u32 len = cb->end_seq - cb->seq;
+
+	if (opt->saw_ts && tp->rx_opt.tstamp_ok && !tcp_hdr(skb)->rst &&
+	    (s32)(opt->tsval - tp->rx_opt.ts_recent) < 0 &&
+	    ktime_get_seconds() < tp->rx_opt.ts_recent_stamp + 24 * 24 * 3600)
+		return false;
+
+	if (!len) {
+		if (!wnd)
+			return cb->seq == tp->rcv_nxt;
+		return !ltcp_before(cb->seq, tp->rcv_nxt) &&
+		       ltcp_before(cb->seq, tp->rcv_nxt + wnd);
+	}
+	if (!wnd)
+		return false;
+	return (!ltcp_before(cb->seq, tp->rcv_nxt) &&
+		ltcp_before(cb->seq, tp->rcv_nxt + wnd)) ||
+	       (!ltcp_before(cb->end_seq - 1, tp->rcv_nxt) &&
+		ltcp_before(cb->end_seq - 1, tp->rcv_nxt + wnd));
+}
+
+/* Remember the timestamp to echo (RFC 7323 4.3). */
+static void ltcp_store_ts_recent(struct tcp_sock *tp, struct sk_buff *skb,
+				 const struct ltcp_options *opt)
+{
+	if (opt->saw_ts && tp->rx_opt.tstamp_ok &&
+	    !ltcp_after(LTCP_SKB_CB(skb)->seq, tp->rcv_wup)) {
+		tp->rx_opt.ts_recent = opt->tsval;
+		tp->rx_opt.ts_recent_stamp = ktime_get_seconds();
+	}
+}
+
+static void ltcp_ca_set_state(struct sock *sk, u8 state)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	if (icsk->icsk_ca_ops && icsk->icsk_ca_ops->set_state)
+		icsk->icsk_ca_ops->set_state(sk, state);
+	icsk->icsk_ca_state = state;
+}
+
+/* RFC 5681 3.2 and RFC 6582 3.2 step 2: enter fast recovery. */
+static void ltcp_enter_recovery(struct sock *sk)
+{
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->prior_ssthresh = tp->snd_ssthresh;
+	tp->snd_ssthresh = ca && ca->ssthresh ? ca->ssthresh(sk) :
+			   max(tcp_snd_cwnd(tp) >> 1, 2U);
+	tcp_snd_cwnd_set(tp, tp->snd_ssthresh);
+	lsk->recover = tp->snd_nxt;
+	lsk->in_recovery = 1;
+	ltcp_ca_set_state(sk, TCP_CA_Recovery);
+	ltcp_retransmit_head(sk);
+}
+
+static void ltcp_exit_recovery(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	ltcp_sk(sk)->in_recovery = 0;
+	tcp_snd_cwnd_set(tp, max(tp->snd_ssthresh, 2U));
+	ltcp_ca_set_state(sk, TCP_CA_Open);
+}
+
+/*
+ * Free what @ack acknowledges from the head of the write queue. Returns
+ * the number of segments acknowledged and, through @rtt_us, an RTT sample
+ * from the newest acknowledged segment that was sent once (Karn).
+ */
+static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 now_us = (u32)tcp_clock_us();
+	struct sk_buff *skb;
+	u32 acked = 0;
+
+	*rtt_us = -1;
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != lsk->send_head) {
+		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+		if (ltcp_after(cb->end_seq, ack))
+			break;
+		if (!cb->retrans)
+			*rtt_us = (s32)(now_us - cb->tx_us);
+		acked++;
+		ltcp_skb_acked(sk, skb);
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		sk_mem_uncharge(sk, skb->truesize);
+		__kfree_skb(skb);
+	}
+	tp->delivered += acked;
+	return acked;
+}
+
+/* RFC 9293 3.10.7.4 (SND.WL1/SND.WL2): take the window from this ACK? */
+static void ltcp_update_window(struct sock *sk, struct sk_buff *skb)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 wnd = (u32)cb->window << tp->rx_opt.snd_wscale;
+
+	if (ltcp_before(tp->snd_wl1, cb->seq) ||
+	    (tp->snd_wl1 == cb->seq && !ltcp_before(cb->ack_seq, tp->snd_una))) {
+		tp->snd_wnd = wnd;
+		tp->snd_wl1 = cb->seq;
+		if (wnd > tp->max_window)
+			tp->max_window = wnd;
+	}
+}
+
+/*
+ * The ACK field of a segment in a synchronized state. Returns false if
+ * processing must stop (the ACK acknowledged something never sent).
+ */
+static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 ack = cb->ack_seq;
+	u32 prior_una = tp->snd_una;
+	u32 acked;
+	long rtt_us;
+
+	if (ltcp_after(ack, tp->snd_nxt)) {
+		/* RFC 9293: ACK of something not yet sent: ACK, drop. */
+		ltcp_send_ack(sk);
+		return false;
+	}
+	if (ltcp_before(ack, prior_una)) {
+		/* An old duplicate: ignore its ACK field. */
+		return true;
+	}
+
+	if (ack == prior_una) {
+		ltcp_update_window(sk, skb);
+		/* RFC 5681 2: a duplicate ACK carries no data, no window
+		 * change and arrives while data is outstanding.
+		 */
+		if (tp->packets_out && cb->seq == cb->end_seq &&
+		    !(cb->flags & (LTCP_SYN | LTCP_FIN))) {
+			lsk->dupacks++;
+			if (lsk->in_recovery) {
+				/* RFC 5681 3.2 step 4: inflate. */
+				tcp_snd_cwnd_set(tp, tcp_snd_cwnd(tp) + 1);
+			} else if (lsk->dupacks == 3 &&
+				   ltcp_after(tp->snd_una, lsk->recover - 1)) {
+				ltcp_enter_recovery(sk);
+			}
+		}
+		ltcp_push_pending(sk);
+		return true;
+	}
+
+	/* New data acknowledged. */
+	tp->snd_una = ack;
+	tp->bytes_acked += ack - prior_una;
+	lsk->dupacks = 0;
+	ltcp_update_window(sk, skb);
+	acked = ltcp_clean_rtx_queue(sk, ack, &rtt_us);
+	if (rtt_us >= 0)
+		ltcp_rtt_sample(sk, rtt_us);
+	icsk->icsk_retransmits = 0;
+	icsk->icsk_backoff = 0;
+
+	if (ca && ca->pkts_acked) {
+		struct ack_sample sample = {
+			.pkts_acked = acked,
+			.rtt_us = rtt_us >= 0 ? rtt_us : -1,
+			.in_flight = tp->packets_out,
+		};
+
+		ca->pkts_acked(sk, &sample);
+	}
+	if (lsk->in_recovery) {
+		if (!ltcp_before(ack, lsk->recover)) {
+			/* RFC 6582 3.2 step 3: full acknowledgment. */
+			ltcp_exit_recovery(sk);
+		} else {
+			/* Partial: retransmit the next hole, deflate. */
+			ltcp_retransmit_head(sk);
+			tcp_snd_cwnd_set(tp, max_t(u32, tcp_snd_cwnd(tp) -
+						   min(acked, tcp_snd_cwnd(tp)) + 1,
+						   2));
+		}
+	} else if (icsk->icsk_ca_state == TCP_CA_Loss &&
+		   !ltcp_before(ack, lsk->recover)) {
+		ltcp_ca_set_state(sk, TCP_CA_Open);
+	} else if (ca && ca->cong_avoid && acked) {
+		ca->cong_avoid(sk, ack, acked);
+	}
+
+	if (tp->packets_out)
+		ltcp_rearm_rto(sk);
+	else
+		inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
+
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
+	ltcp_push_pending(sk);
+	return true;
+}
+
+/* Our FIN was sent and everything up to and including it is acknowledged. */
+static bool ltcp_fin_acked(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	return ltcp_sk(sk)->fin_queued && tp->snd_una == tp->write_seq &&
+	       !ltcp_sk(sk)->send_head;
+}
+
+/* Move segments that became in order from the out-of-order queue. */
+static bool ltcp_ofo_drain(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct rb_node *node;
+	bool fin = false;
+
+	while ((node = rb_first(&tp->out_of_order_queue))) {
+		struct sk_buff *skb = rb_to_skb(node);
+		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+		if (ltcp_after(cb->seq, tp->rcv_nxt))
+			break;
+		rb_erase(node, &tp->out_of_order_queue);
+		if (!ltcp_after(cb->end_seq, tp->rcv_nxt)) {
+			/* Already covered by what came in order. */
+			kfree_skb(skb);
+			continue;
+		}
+		if (cb->seq != tp->rcv_nxt) {
+			pskb_pull(skb, tp->rcv_nxt - cb->seq);
+			cb->seq = tp->rcv_nxt;
+		}
+		tp->rcv_nxt = cb->end_seq;
+		if (cb->flags & LTCP_FIN) {
+			fin = true;
+			cb->end_seq--;
+		}
+		if (skb->len)
+			__skb_queue_tail(&sk->sk_receive_queue, skb);
+		else
+			kfree_skb(skb);
+		if (fin)
+			break;
+	}
+	return fin;
+}
+
+/* Keep an out-of-order segment, ordered by sequence number; overlaps are
+ * resolved when it comes into order.
+ */
+static void ltcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct rb_node **p = &tp->out_of_order_queue.rb_node;
+	struct rb_node *parent = NULL;
+	u32 seq = LTCP_SKB_CB(skb)->seq;
+
+	while (*p) {
+		struct sk_buff *cur;
+
+		parent = *p;
+		cur = rb_to_skb(parent);
+		if (seq == LTCP_SKB_CB(cur)->seq &&
+		    LTCP_SKB_CB(skb)->end_seq == LTCP_SKB_CB(cur)->end_seq) {
+			kfree_skb(skb);	/* an exact duplicate */
+			return;
+		}
+		if (ltcp_before(seq, LTCP_SKB_CB(cur)->seq))
+			p = &parent->rb_left;
+		else
+			p = &parent->rb_right;
+	}
+	rb_link_node(&skb->rbnode, parent, p);
+	rb_insert_color(&skb->rbnode, &tp->out_of_order_queue);
+}
+
+/*
+ * The segment text and FIN (RFC 9293 3.10.7.4, seventh and eighth). The
+ * header has been pulled; returns true if a FIN came into order.
+ */
+static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool fin = false;
+
+	if (!skb->len && !(cb->flags & LTCP_FIN)) {
+		kfree_skb(skb);
+		return false;
+	}
+	if (!sk_rmem_schedule(sk, skb, skb->truesize) ||
+	    atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+		/* No room: drop, the peer retransmits (RFC 9293 3.8.6). */
+		*ack_now = true;
+		kfree_skb(skb);
+		return false;
+	}
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+
+	if (ltcp_after(cb->seq, tp->rcv_nxt)) {
+		/* A hole before it: keep it, acknowledge at once so the
+		 * sender sees duplicate ACKs (RFC 5681 4.2).
+		 */
+		ltcp_ofo_queue(sk, skb);
+		*ack_now = true;
+		return false;
+	}
+	if (cb->seq != tp->rcv_nxt) {
+		/* Starts before what we have: trim the old part. */
+		pskb_pull(skb, tp->rcv_nxt - cb->seq);
+		cb->seq = tp->rcv_nxt;
+	}
+	tp->rcv_nxt = cb->end_seq;
+	tp->bytes_received += skb->len;
+	if (cb->flags & LTCP_FIN)
+		fin = true;
+	if (skb->len)
+		__skb_queue_tail(&sk->sk_receive_queue, skb);
+	else
+		kfree_skb(skb);
+	if (!fin && !RB_EMPTY_ROOT(&tp->out_of_order_queue)) {
+		fin = ltcp_ofo_drain(sk);
+		*ack_now = true;	/* a hole was filled */
+	}
+	return fin;
+}
+
+/* RFC 9293 3.10.7.4, eighth: the FIN came into order. */
+static void ltcp_fin(struct sock *sk)
+{
+	sk->sk_shutdown |= RCV_SHUTDOWN;
+	sock_set_flag(sk, SOCK_DONE);
+
+	switch (sk->sk_state) {
+	case TCP_SYN_RECV:
+	case TCP_ESTABLISHED:
+		ltcp_set_state(sk, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT1:
+		/* Simultaneous close: our FIN is not acknowledged yet. */
+		ltcp_set_state(sk, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT2:
+		ltcp_send_ack(sk);
+		ltcp_time_wait(sk, TCP_TIME_WAIT, LTCP_TIMEWAIT_LEN);
+		return;
+	}
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
+		    sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* RFC 9293 3.10.7.3: SYN-SENT. Consumes @skb. */
+static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct ltcp_options opt;
+	u32 iss = tp->snd_una;
+
+	if (th->ack && (!ltcp_after(cb->ack_seq, iss) ||
+			ltcp_after(cb->ack_seq, tp->snd_nxt))) {
+		if (!th->rst)
+			ltcp_v4_send_reset(sk, skb);
+		goto drop;
+	}
+	if (th->rst) {
+		if (th->ack)
+			ltcp_reset(sk);
+		goto drop;
+	}
+	if (!th->syn)
+		goto drop;
+
+	ltcp_parse_options(th, &opt);
+	tp->rcv_nxt = cb->seq + 1;
+	tp->rcv_wup = tp->rcv_nxt;
+	tp->copied_seq = tp->rcv_nxt;
+	tp->snd_wl1 = cb->seq;
+	/* RFC 7323 2.2: a SYN's window is never scaled. */
+	tp->snd_wnd = cb->window;
+	tp->max_window = tp->snd_wnd;
+	tp->rx_opt.mss_clamp = opt.mss ? opt.mss : LTCP_MSS_DEFAULT;
+	if (!opt.wscale_ok) {
+		tp->rx_opt.wscale_ok = 0;
+		tp->rx_opt.snd_wscale = 0;
+		tp->rx_opt.rcv_wscale = 0;
+	} else {
+		tp->rx_opt.snd_wscale = opt.wscale;
+	}
+	if (!opt.saw_ts) {
+		tp->rx_opt.tstamp_ok = 0;
+		tp->tcp_header_len = sizeof(struct tcphdr);
+	} else {
+		tp->rx_opt.ts_recent = opt.tsval;
+		tp->rx_opt.ts_recent_stamp = ktime_get_seconds();
+	}
+	if (!opt.sack_perm)
+		tp->rx_opt.sack_ok = 0;
+	ltcp_sync_mss(sk, icsk->icsk_pmtu_cookie);
+
+	if (th->ack) {
+		long rtt_us;
+
+		tp->snd_una = cb->ack_seq;
+		ltcp_clean_rtx_queue(sk, cb->ack_seq, &rtt_us);
+		if (rtt_us >= 0)
+			ltcp_rtt_sample(sk, rtt_us);
+		inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
+		icsk->icsk_retransmits = 0;
+		ltcp_set_state(sk, TCP_ESTABLISHED);
+		ltcp_init_transfer(sk);
+		ltcp_send_ack(sk);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		ltcp_push_pending(sk);
+		goto drop;
+	}
+	/* RFC 9293 3.10.7.3: a SYN alone is a simultaneous open. */
+	ltcp_set_state(sk, TCP_SYN_RECV);
+	ltcp_retransmit_head(sk);
+drop:
+	kfree_skb(skb);
+}
+
+/**
+ * ltcp_rcv_state_process() - a segment for a full, non-listening socket
+ * @sk: the socket, bh-locked and not owned, or owned by us (backlog)
+ * @skb: the segment, validated; consumed
+ *
+ * Return: 0.
+ */
+int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct ltcp_options opt;
+	bool ack_now = false;
+	bool fin;
+
+	tp->tcp_mstamp = tcp_clock_us();
+	tp->segs_in++;
+	if (cb->end_seq != cb->seq)
+		tp->data_segs_in++;
+
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		goto drop;
+	case TCP_SYN_SENT:
+		ltcp_rcv_synsent(sk, skb);
+		return 0;
+	}
+
+	ltcp_parse_options(th, &opt);
+	/* First: sequence number acceptable? */
+	if (!ltcp_sequence_ok(sk, skb, &opt)) {
+		if (!th->rst)
+			ltcp_send_ack(sk);
+		goto drop;
+	}
+	/* Second: RST (RFC 5961 3.2: exact match resets, else challenge). */
+	if (th->rst) {
+		if (cb->seq == tp->rcv_nxt)
+			ltcp_reset(sk);
+		else
+			ltcp_send_challenge_ack(sk);
+		goto drop;
+	}
+	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
+	if (th->syn) {
+		ltcp_send_challenge_ack(sk);
+		goto drop;
+	}
+	/* Fifth: the ACK field. */
+	if (!th->ack)
+		goto drop;
+	ltcp_store_ts_recent(tp, skb, &opt);
+
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!ltcp_after(cb->ack_seq, tp->snd_una) ||
+		    ltcp_after(cb->ack_seq, tp->snd_nxt)) {
+			ltcp_v4_send_reset(sk, skb);
+			goto drop;
+		}
+		ltcp_set_state(sk, TCP_ESTABLISHED);
+		tp->snd_wl1 = cb->seq;
+		ltcp_init_transfer(sk);
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+	if (!ltcp_ack(sk, skb))
+		goto drop;
+
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+		if (ltcp_fin_acked(sk)) {
+			ltcp_set_state(sk, TCP_FIN_WAIT2);
+			sk->sk_shutdown |= SEND_SHUTDOWN;
+			if (!sock_flag(sk, SOCK_DEAD))
+				sk->sk_state_change(sk);
+			else
+				inet_csk_reset_keepalive_timer(sk,
+							       LTCP_FIN_TIMEOUT);
+		}
+		break;
+	case TCP_CLOSING:
+		if (ltcp_fin_acked(sk)) {
+			ltcp_time_wait(sk, TCP_TIME_WAIT, LTCP_TIMEWAIT_LEN);
+			goto drop;
+		}
+		break;
+	case TCP_LAST_ACK:
+		if (ltcp_fin_acked(sk)) {
+			ltcp_done(sk);
+			goto drop;
+		}
+		break;
+	}
+
+	/* Seventh and eighth: text and FIN, in the states that take them. */
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		break;
+	default:
+		goto drop;
+	}
+	if (sk->sk_shutdown & RCV_SHUTDOWN && cb->end_seq != cb->seq &&
+	    ltcp_after(cb->end_seq, tp->rcv_nxt) && sock_flag(sk, SOCK_DEAD)) {
+		/* Data for an orphan that will never read it. */
+		ltcp_send_active_reset(sk, GFP_ATOMIC);
+		ltcp_reset(sk);
+		goto drop;
+	}
+	__skb_pull(skb, th->doff * 4);
+	if (icsk->icsk_ack.rcv_mss < skb->len)
+		icsk->icsk_ack.rcv_mss = min_t(u32, skb->len, tp->advmss);
+	fin = ltcp_data_queue(sk, skb, &ack_now);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	if (fin) {
+		ack_now = true;
+		if (sk->sk_state == TCP_FIN_WAIT2) {
+			ltcp_fin(sk);
+			return 0;
+		}
+		ltcp_fin(sk);
+	}
+	if (ack_now ||
+	    tp->rcv_nxt - tp->rcv_wup >= 2 * (u32)icsk->icsk_ack.rcv_mss)
+		ltcp_send_ack(sk);
+	else if (tp->rcv_nxt != tp->rcv_wup)
+		ltcp_delack_schedule(sk);
+	return 0;
+
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* RFC 9293 3.10.7.2: LISTEN. Runs without the listener's lock. */
+static int ltcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (th->rst)
+		goto drop;
+	if (th->ack) {
+		ltcp_v4_send_reset(sk, skb);
+		goto drop;
+	}
+	if (th->syn)
+		ltcp_conn_request(sk, skb);
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * ltcp_do_rcv() - process one segment for a full socket
+ * @sk: the socket (bh-locked, or owned when called from the backlog)
+ * @skb: the segment, validated; consumed
+ *
+ * Also the proto's backlog_rcv.
+ *
+ * Return: 0.
+ */
+int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk->sk_state == TCP_LISTEN) {
+		int ret;
+
+		local_bh_disable();
+		ret = ltcp_listen_rcv(sk, skb);
+		local_bh_enable();
+		return ret;
+	}
+	return ltcp_rcv_state_process(sk, skb);
+}

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp's small sockets: request sockets (a connection in SYN-RECEIVED, before
+ * a full socket exists) and TIME-WAIT sockets (a closed connection that still
+ * answers its peer for 2 MSL), both kept in tcp_hashinfo's established hash
+ * through the generic inet_connection_sock and inet_timewait_sock helpers.
+ */
+#include <linux/module.h>
+#include <net/inet_common.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/inet_timewait_sock.h>
+#include <net/ip.h>
+#include <net/request_sock.h>
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+/**
+ * struct ltcp_timewait_sock - what TIME-WAIT needs of a closed connection
+ * @tw: the generic TIME-WAIT socket
+ * @rcv_nxt: the next sequence number expected from the peer
+ * @snd_nxt: our next sequence number
+ * @rcv_wnd: the window last advertised, already scaled down
+ * @ts_recent: the peer's last timestamp value
+ * @ts_offset: our timestamp clock offset
+ * @tstamp_ok: the connection used timestamps
+ */
+struct ltcp_timewait_sock {
+	struct inet_timewait_sock tw;
+	u32 rcv_nxt;
+	u32 snd_nxt;
+	u16 rcv_wnd;
+	u32 ts_recent;
+	u32 ts_offset;
+	u8 tstamp_ok:1;
+};
+
+static struct ltcp_timewait_sock *ltcp_twsk(const struct inet_timewait_sock *tw)
+{
+	return (struct ltcp_timewait_sock *)tw;
+}
+
+static int ltcp_rtx_synack(const struct sock *sk, struct request_sock *req)
+{
+	req->num_retrans++;
+	return ltcp_v4_send_synack(sk, NULL, req);
+}
+
+static void ltcp_syn_ack_timeout(const struct request_sock *req)
+{
+}
+
+static void ltcp_reqsk_destructor(struct request_sock *req)
+{
+	kfree(rcu_dereference_protected(inet_rsk(req)->ireq_opt, 1));
+}
+
+struct request_sock_ops ltcp_request_sock_ops __read_mostly = {
+	.family		= PF_INET,
+	.obj_size	= sizeof(struct ltcp_request_sock),
+	.rtx_syn_ack	= ltcp_rtx_synack,
+	.destructor	= ltcp_reqsk_destructor,
+	.syn_ack_timeout = ltcp_syn_ack_timeout,
+};
+
+/*
+ * An ephemeral port whose 4-tuple is in TIME-WAIT is not reused by connect()
+ * (net.ipv4.tcp_tw_reuse is not implemented yet): the port allocator moves
+ * on to another port.
+ */
+static int ltcp_twsk_unique(struct sock *sk, struct sock *sktw, void *twp)
+{
+	return 0;
+}
+
+struct timewait_sock_ops ltcp_timewait_sock_ops = {
+	.twsk_obj_size	= sizeof(struct ltcp_timewait_sock),
+	.twsk_unique	= ltcp_twsk_unique,
+};
+
+/**
+ * ltcp_conn_request() - a SYN reached a listener: RFC 9293 3.10.7.2
+ * @sk: the listener, bh-locked
+ * @skb: the SYN (validated; seq in LTCP_SKB_CB)
+ *
+ * Makes a request socket, hashes it, sends the SYN-ACK. Without SYN
+ * cookies a full queue drops the SYN and lets the peer retry.
+ *
+ * Return: 0.
+ */
+int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct inet_request_sock *ireq;
+	struct ltcp_request_sock *lreq;
+	struct request_sock *req;
+	struct ltcp_options opt;
+
+	if (inet_csk_reqsk_queue_is_full(sk) || sk_acceptq_is_full(sk))
+		return 0;
+
+	req = inet_reqsk_alloc(&ltcp_request_sock_ops, sk, true);
+	if (!req)
+		return 0;
+	ireq = inet_rsk(req);
+	lreq = ltcp_rsk(req);
+
+	ltcp_parse_options(th, &opt);
+	sk_rcv_saddr_set(req_to_sk(req), iph->daddr);
+	sk_daddr_set(req_to_sk(req), iph->saddr);
+	ireq->ir_num = ntohs(th->dest);
+	ireq->ir_rmt_port = th->source;
+	ireq->ir_iif = inet_request_bound_dev_if(sk, skb);
+	ireq->ir_mark = inet_request_mark(sk, skb);
+	RCU_INIT_POINTER(ireq->ireq_opt, NULL);
+
+	lreq->rcv_isn = LTCP_SKB_CB(skb)->seq;
+	lreq->snt_isn = ltcp_v4_isn(iph->daddr, iph->saddr, th->dest,
+				    th->source);
+	lreq->mss = opt.mss;
+	/* RFC 7323 2.2 and 3.2: an option is used only when both sides
+	 * offered it; the sysctls that turn them off arrive with net.ltcp.
+	 */
+	ireq->tstamp_ok = opt.saw_ts;
+	ireq->sack_ok = opt.sack_perm;
+	ireq->wscale_ok = opt.wscale_ok;
+	if (ireq->wscale_ok) {
+		ireq->snd_wscale = min_t(u8, opt.wscale, LTCP_MAX_WSCALE);
+		ireq->rcv_wscale = ltcp_wscale_for(READ_ONCE(sk->sk_rcvbuf));
+	}
+	lreq->ts_recent = opt.saw_ts ? opt.tsval : 0;
+	lreq->ts_offset = ltcp_v4_ts_offset(iph->daddr, iph->saddr);
+
+	if (!inet_csk_reqsk_queue_hash_add(sk, req, LTCP_TIMEOUT_INIT)) {
+		reqsk_free(req);
+		return 0;
+	}
+	ltcp_v4_send_synack(sk, NULL, req);
+	reqsk_put(req);
+	return 0;
+}
+
+/* The child of a listener: a full socket in SYN-RECEIVED made from @req. */
+static struct sock *ltcp_create_child(struct sock *sk, struct sk_buff *skb,
+				      struct request_sock *req)
+{
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct ltcp_request_sock *lreq = ltcp_rsk(req);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct inet_sock *newinet;
+	struct ltcp_sock *newlsk;
+	struct tcp_sock *newtp;
+	struct dst_entry *dst;
+	bool found_dup = false;
+	struct sock *newsk;
+
+	dst = inet_csk_route_req(sk, &inet_sk(sk)->cork.fl.u.ip4, req);
+	if (!dst)
+		return NULL;
+	newsk = inet_csk_clone_lock(sk, req, GFP_ATOMIC);
+	if (!newsk) {
+		dst_release(dst);
+		return NULL;
+	}
+	newinet = inet_sk(newsk);
+	newtp = tcp_sk(newsk);
+	newlsk = ltcp_sk(newsk);
+
+	newinet->inet_daddr = ireq->ir_rmt_addr;
+	newinet->inet_rcv_saddr = ireq->ir_loc_addr;
+	newinet->inet_saddr = ireq->ir_loc_addr;
+	newinet->inet_opt = NULL;
+	newinet->mc_index = inet_iif(skb);
+	newinet->mc_ttl = ip_hdr(skb)->ttl;
+	atomic_set(&newinet->inet_id, get_random_u16());
+	newsk->sk_gso_type = SKB_GSO_TCPV4;
+	sk_setup_caps(newsk, dst);
+	sk_set_txhash(newsk);
+
+	/* Fresh per-connection state: nothing of the listener's carries
+	 * over but its settings.
+	 */
+	ltcp_init_xmit_timers(newsk);
+	newlsk->send_head = NULL;
+	newlsk->deferred = 0;
+	newlsk->dupacks = 0;
+	newlsk->in_recovery = 0;
+	newlsk->fin_queued = 0;
+	newlsk->ts_offset = lreq->ts_offset;
+	newtp->out_of_order_queue = RB_ROOT;
+	newtp->rcv_nxt = lreq->rcv_isn + 1;
+	newtp->copied_seq = newtp->rcv_nxt;
+	newtp->rcv_wup = newtp->rcv_nxt;
+	newtp->snd_una = lreq->snt_isn + 1;
+	newtp->snd_nxt = newtp->snd_una;
+	newtp->snd_sml = newtp->snd_una;
+	newtp->snd_up = newtp->snd_una;
+	newtp->write_seq = newtp->snd_una;
+	newtp->pushed_seq = newtp->snd_una;
+	newtp->snd_wl1 = cb->seq;
+	newtp->rx_opt.tstamp_ok = ireq->tstamp_ok;
+	newtp->rx_opt.sack_ok = ireq->sack_ok;
+	newtp->rx_opt.wscale_ok = ireq->wscale_ok;
+	newtp->rx_opt.snd_wscale = ireq->wscale_ok ? ireq->snd_wscale : 0;
+	newtp->rx_opt.rcv_wscale = ireq->wscale_ok ? ireq->rcv_wscale : 0;
+	newtp->rx_opt.ts_recent = lreq->ts_recent;
+	newtp->rx_opt.ts_recent_stamp = ktime_get_seconds();
+	newtp->rx_opt.mss_clamp = lreq->mss ? lreq->mss : LTCP_MSS_DEFAULT;
+	newtp->tcp_header_len = sizeof(struct tcphdr) +
+				(ireq->tstamp_ok ? 12 : 0);
+	newtp->total_retrans = 0;
+	newtp->segs_in = 0;
+	newtp->segs_out = 0;
+	newtp->data_segs_in = 0;
+	newtp->data_segs_out = 0;
+	newtp->bytes_received = 0;
+	newtp->bytes_acked = 0;
+	newtp->packets_out = 0;
+	newtp->retrans_out = 0;
+	newtp->delivered = 0;
+	newtp->srtt_us = 0;
+	ltcp_sync_mss(newsk, dst_mtu(dst));
+
+	if (__inet_inherit_port(sk, newsk) < 0)
+		goto put_and_exit;
+	if (!inet_ehash_nolisten(newsk, req_to_sk(req), &found_dup))
+		goto put_and_exit;
+	/* The congestion control stays the listener's: hold its module. */
+	if (inet_csk(newsk)->icsk_ca_ops &&
+	    !try_module_get(inet_csk(newsk)->icsk_ca_ops->owner))
+		inet_csk(newsk)->icsk_ca_ops = NULL;
+	inet_csk(newsk)->icsk_ca_initialized = 0;
+	return newsk;
+
+put_and_exit:
+	newinet->inet_opt = NULL;
+	inet_csk_prepare_forced_close(newsk);
+	inet_csk(newsk)->icsk_ca_ops = NULL;
+	ltcp_done(newsk);
+	return NULL;
+}
+
+/**
+ * ltcp_check_req() - a segment for a connection in SYN-RECEIVED
+ * @sk: the listener (a reference held by the caller)
+ * @skb: the segment, validated
+ * @req: the request socket it matched
+ *
+ * RFC 9293 3.10.7.4 for SYN-RECEIVED: a retransmitted SYN gets the SYN-ACK
+ * again, an in-window RST drops the request, an acceptable ACK makes the
+ * full socket and queues it for accept().
+ *
+ * Return: the new child, bh-locked and referenced, or NULL.
+ */
+struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
+			    struct request_sock *req)
+{
+	struct ltcp_request_sock *lreq = ltcp_rsk(req);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *child;
+
+	if (sk->sk_state != TCP_LISTEN) {
+		inet_csk_reqsk_queue_drop_and_put(sk, req);
+		return NULL;
+	}
+	if (th->rst) {
+		/* RFC 5961 3.2: only an exact match resets. */
+		if (cb->seq == lreq->rcv_isn + 1)
+			inet_csk_reqsk_queue_drop(sk, req);
+		return NULL;
+	}
+	if (th->syn) {
+		if (cb->seq == lreq->rcv_isn)
+			inet_rtx_syn_ack(sk, req);
+		return NULL;
+	}
+	if (!th->ack)
+		return NULL;
+	if (cb->ack_seq != lreq->snt_isn + 1) {
+		ltcp_v4_send_reset(sk, skb);
+		return NULL;
+	}
+	if (cb->seq != lreq->rcv_isn + 1)
+		return NULL;
+
+	child = ltcp_create_child(sk, skb, req);
+	if (!child) {
+		inet_csk_reqsk_queue_drop(sk, req);
+		return NULL;
+	}
+	sock_rps_save_rxhash(child, skb);
+	return inet_csk_complete_hashdance(sk, child, req, true);
+}
+
+/**
+ * ltcp_time_wait() - move a closing connection into TIME-WAIT
+ * @sk: the socket, which ltcp_done() then releases
+ * @state: TCP_TIME_WAIT
+ * @timeo: how long to stay, in jiffies
+ *
+ * RFC 9293 3.10.7.4: TIME-WAIT lasts 2 MSL and acknowledges a retransmitted
+ * FIN. A small inet_timewait_sock takes the full socket's place in the hash.
+ */
+void ltcp_time_wait(struct sock *sk, int state, int timeo)
+{
+	struct inet_timewait_sock *tw;
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tw = inet_twsk_alloc(sk, &sock_net(sk)->ipv4.tcp_death_row, state);
+	if (tw) {
+		struct ltcp_timewait_sock *ltw = ltcp_twsk(tw);
+
+		ltw->rcv_nxt = tp->rcv_nxt;
+		ltw->snd_nxt = tp->snd_nxt;
+		ltw->rcv_wnd = ltcp_select_window(sk);
+		ltw->ts_recent = tp->rx_opt.ts_recent;
+		ltw->ts_offset = ltcp_sk(sk)->ts_offset;
+		ltw->tstamp_ok = tp->rx_opt.tstamp_ok;
+		local_bh_disable();
+		inet_twsk_schedule(tw, timeo);
+		/* After the hash dance the hash and the timer own tw. */
+		inet_twsk_hashdance(tw, sk, &tcp_hashinfo);
+		local_bh_enable();
+	}
+	/* Without memory for it, TIME-WAIT is skipped, as Linux does. */
+	ltcp_done(sk);
+}
+
+/**
+ * ltcp_tw_rcv() - a segment for a connection in TIME-WAIT
+ * @tw: the TIME-WAIT socket; the caller's reference is consumed
+ * @skb: the segment, validated; consumed
+ *
+ * RFC 9293 3.10.7.4: a RST ends TIME-WAIT (Linux's default, not RFC 1337's
+ * choice), anything else is acknowledged, and a retransmitted FIN restarts
+ * the 2 MSL timer.
+ */
+void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb)
+{
+	struct ltcp_timewait_sock *ltw = ltcp_twsk(tw);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct ltcp_options opt;
+
+	if (th->rst) {
+		/* Unhashes it and drops the caller's reference too. */
+		inet_twsk_deschedule_put(tw);
+		kfree_skb(skb);
+		return;
+	}
+	ltcp_parse_options(th, &opt);
+	if (th->fin && LTCP_SKB_CB(skb)->end_seq == ltw->rcv_nxt)
+		inet_twsk_reschedule(tw, LTCP_TIMEWAIT_LEN);
+	if (opt.saw_ts && ltw->tstamp_ok)
+		ltw->ts_recent = opt.tsval;
+	ltcp_v4_send_reply_ack(twsk_net(tw), skb, ltw->snd_nxt, ltw->rcv_nxt,
+			       ltw->rcv_wnd, ltcp_ts_now() + ltw->ts_offset,
+			       ltw->ts_recent, ltw->tstamp_ok);
+	inet_twsk_put(tw);
+	kfree_skb(skb);
+}

@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp output: building segments (header and options), the send loop with
+ * the congestion and receive windows and Nagle's rule, retransmissions,
+ * ACKs, SYN, SYN-ACK, FIN and RST.
+ *
+ * The write queue (sk_write_queue) holds every segment from snd_una on:
+ * sent and unacknowledged ones first, then, from ltcp_sock.send_head, the
+ * ones not sent yet. Segments are sent as clones so the original stays for
+ * retransmission.
+ */
+#include <linux/skbuff.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+/**
+ * struct ltcp_out_options - the options of one outgoing segment
+ * @mss: MSS option value (SYN only), 0 for none
+ * @wscale: window scale shift (SYN only), valid with @ws
+ * @ws: send a window scale option
+ * @sack_perm: send SACK-permitted (SYN only)
+ * @ts: send timestamps
+ * @tsval: timestamp value
+ * @tsecr: timestamp echo reply
+ */
+struct ltcp_out_options {
+	u16 mss;
+	u8 wscale;
+	u8 ws:1,
+	   sack_perm:1,
+	   ts:1;
+	u32 tsval;
+	u32 tsecr;
+};
+
+static unsigned int ltcp_options_size(const struct ltcp_out_options *o)
+{
+	return (o->mss ? 4 : 0) + (o->ts ? 12 : (o->sack_perm ? 4 : 0)) +
+	       (o->ws ? 4 : 0);
+}
+
+/* The layout Linux uses, so the options align: MSS, SACK-permitted and
+ * timestamps together, NOP and window scale.
+ */
+static void ltcp_write_options(__be32 *p, const struct ltcp_out_options *o)
+{
+	if (o->mss)
+		*p++ = htonl(LTCP_OPT_MSS << 24 | LTCP_OPTLEN_MSS << 16 |
+			     o->mss);
+	if (o->ts) {
+		if (o->sack_perm)
+			*p++ = htonl(LTCP_OPT_SACK_PERM << 24 |
+				     LTCP_OPTLEN_SACK_PERM << 16 |
+				     LTCP_OPT_TS << 8 | LTCP_OPTLEN_TS);
+		else
+			*p++ = htonl(LTCP_OPT_NOP << 24 | LTCP_OPT_NOP << 16 |
+				     LTCP_OPT_TS << 8 | LTCP_OPTLEN_TS);
+		*p++ = htonl(o->tsval);
+		*p++ = htonl(o->tsecr);
+	} else if (o->sack_perm) {
+		*p++ = htonl(LTCP_OPT_NOP << 24 | LTCP_OPT_NOP << 16 |
+			     LTCP_OPT_SACK_PERM << 8 | LTCP_OPTLEN_SACK_PERM);
+	}
+	if (o->ws)
+		*p++ = htonl(LTCP_OPT_NOP << 24 | LTCP_OPT_WSCALE << 16 |
+			     LTCP_OPTLEN_WSCALE << 8 | o->wscale);
+}
+
+/**
+ * ltcp_select_window() - the window to advertise, scaled down
+ * @sk: the socket
+ *
+ * Half the free receive buffer (the rest covers skb overhead, as Linux's
+ * tcp_adv_win_scale=1), never moving the right edge left (RFC 9293
+ * 3.8.6.2.2), in units of our window scale.
+ *
+ * Return: the value for the window field.
+ */
+u16 ltcp_select_window(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u8 ws = tp->rx_opt.rcv_wscale;
+	int space;
+	u32 cur, win;
+
+	space = (READ_ONCE(sk->sk_rcvbuf) -
+		 atomic_read(&sk->sk_rmem_alloc)) / 2;
+	if (space < 0)
+		space = 0;
+	cur = tp->rcv_wnd;
+	if (ltcp_after(tp->rcv_nxt, tp->rcv_wup))
+		cur -= min(cur, tp->rcv_nxt - tp->rcv_wup);
+	win = max_t(u32, space, cur);
+	win = min_t(u32, win, 65535U << ws);
+	/* Round up to what the scale can express, so the edge never
+	 * moves left.
+	 */
+	win = ALIGN(win, 1U << ws);
+	tp->rcv_wnd = win;
+	tp->rcv_wup = tp->rcv_nxt;
+	return win >> ws;
+}
+
+/**
+ * ltcp_current_mss() - the payload of a full-sized segment now
+ * @sk: the socket
+ *
+ * Return: bytes of data per segment.
+ */
+unsigned int ltcp_current_mss(struct sock *sk)
+{
+	return tcp_sk(sk)->mss_cache;
+}
+
+/**
+ * ltcp_transmit_skb() - put one segment of @sk on the wire
+ * @sk: the socket, owned by the caller
+ * @skb: the segment (payload only; LTCP_SKB_CB filled)
+ * @clone: keep @skb (it stays queued for retransmission) and send a copy
+ *
+ * Builds the TCP header and options for the current state and hands the
+ * segment to IP. Every segment but the first SYN carries an ACK of
+ * rcv_nxt, so this also clears a pending delayed ACK.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct inet_sock *inet = inet_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct ltcp_out_options o = {};
+	bool syn = cb->flags & LTCP_SYN;
+	unsigned int hlen;
+	struct tcphdr *th;
+	u8 flags;
+
+	if (clone) {
+		cb->tx_us = (u32)tcp_clock_us();
+		/* A previous clone may still be in a queue below us with
+		 * its header in the shared headroom: copy then.
+		 */
+		if (unlikely(skb_cloned(skb)))
+			skb = pskb_copy(skb, gfp_any());
+		else
+			skb = skb_clone(skb, gfp_any());
+		if (!skb)
+			return -ENOBUFS;
+	}
+
+	if (tp->rx_opt.tstamp_ok) {
+		o.ts = 1;
+		o.tsval = ltcp_ts_now() + ltcp_sk(sk)->ts_offset;
+		o.tsecr = tp->rx_opt.ts_recent;
+	}
+	if (syn) {
+		o.mss = tp->advmss;
+		o.sack_perm = tp->rx_opt.sack_ok;
+		if (tp->rx_opt.wscale_ok) {
+			o.ws = 1;
+			o.wscale = tp->rx_opt.rcv_wscale;
+		}
+	}
+	hlen = sizeof(struct tcphdr) + ltcp_options_size(&o);
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	skb_set_owner_w(skb, sk);
+
+	flags = cb->flags;
+	if (sk->sk_state != TCP_SYN_SENT)
+		flags |= LTCP_ACK;
+	memset(th, 0, sizeof(*th));
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(cb->seq);
+	th->ack_seq = htonl(tp->rcv_nxt);
+	th->doff = hlen >> 2;
+	((u8 *)th)[13] = flags;
+	if (syn) {
+		/* RFC 7323 2.2: the window of a SYN is never scaled. */
+		th->window = htons(min(tp->rcv_wnd, 65535U));
+		tp->rcv_wup = tp->rcv_nxt;
+	} else {
+		th->window = htons(ltcp_select_window(sk));
+	}
+	ltcp_write_options((__be32 *)(th + 1), &o);
+
+	if (flags & LTCP_ACK)
+		inet_csk_clear_xmit_timer(sk, ICSK_TIME_DACK);
+	tp->segs_out++;
+	if (skb->len > hlen) {
+		tp->data_segs_out++;
+		tp->bytes_sent += skb->len - hlen;
+	}
+	icsk->icsk_ack.lrcvtime = tcp_jiffies32;
+	return ltcp_v4_xmit(sk, skb);
+}
+
+/* A new segment for the write queue, accounted to the socket. */
+static struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb_fclone(MAX_TCP_HEADER + size, gfp);
+	if (!skb)
+		return NULL;
+	if (!sk_wmem_schedule(sk, skb->truesize)) {
+		__kfree_skb(skb);
+		return NULL;
+	}
+	skb_reserve(skb, MAX_TCP_HEADER);
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+	memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
+	return skb;
+}
+
+/* Queue @skb at the tail of the write queue; it has not been sent. */
+static void ltcp_queue_skb(struct sock *sk, struct sk_buff *skb)
+{
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	if (!ltcp_sk(sk)->send_head)
+		ltcp_sk(sk)->send_head = skb;
+}
+
+/**
+ * ltcp_mark_lost() - count a sent segment as lost (lost_out)
+ * @sk: the socket
+ * @skb: a segment between snd_una and snd_nxt
+ */
+void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+	if (!(cb->state & LTCP_SKB_LOST)) {
+		cb->state |= LTCP_SKB_LOST;
+		tcp_sk(sk)->lost_out++;
+	}
+}
+
+/**
+ * ltcp_skb_acked() - take an acknowledged segment out of the counters
+ * @sk: the socket
+ * @skb: the segment, about to be freed
+ */
+void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (tp->packets_out)
+		tp->packets_out--;
+	if ((cb->state & LTCP_SKB_LOST) && tp->lost_out)
+		tp->lost_out--;
+	if ((cb->state & LTCP_SKB_RETRANS) && tp->retrans_out)
+		tp->retrans_out--;
+	cb->state = 0;
+}
+
+static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	int err;
+
+	err = ltcp_transmit_skb(sk, skb, true);
+	if (err)
+		return err;
+	cb->retrans++;
+	tp->total_retrans++;
+	tp->retrans_stamp = tcp_time_stamp(tp);
+	if (!(cb->state & LTCP_SKB_RETRANS)) {
+		cb->state |= LTCP_SKB_RETRANS;
+		tp->retrans_out++;
+	}
+	return 0;
+}
+
+/* The first segment counted lost and not retransmitted since. */
+static struct sk_buff *ltcp_next_lost(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!tcp_sk(sk)->lost_out ||
+	    tcp_sk(sk)->lost_out <= tcp_sk(sk)->retrans_out)
+		return NULL;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == lsk->send_head)
+			break;
+		if ((LTCP_SKB_CB(skb)->state &
+		     (LTCP_SKB_LOST | LTCP_SKB_RETRANS)) == LTCP_SKB_LOST)
+			return skb;
+	}
+	return NULL;
+}
+
+/*
+ * Nagle's rule (RFC 896, RFC 9293 3.7.4): hold a short segment while data
+ * is unacknowledged, unless TCP_NODELAY; TCP_CORK holds it regardless.
+ */
+static bool ltcp_nagle_holds(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (skb->len >= ltcp_current_mss(sk) ||
+	    (LTCP_SKB_CB(skb)->flags & LTCP_FIN) ||
+	    !skb_queue_is_last(&sk->sk_write_queue, skb))
+		return false;
+	if (tp->nonagle & TCP_NAGLE_CORK)
+		return true;
+	if (tp->nonagle & (TCP_NAGLE_OFF | TCP_NAGLE_PUSH))
+		return false;
+	return tp->packets_out != 0;
+}
+
+/**
+ * ltcp_push_pending() - send what the windows allow
+ * @sk: the socket, owned by the caller
+ *
+ * Lost segments go first (RFC 6675 and RFC 5681's order), then new data
+ * from send_head, within the congestion window (in segments, against
+ * tcp_packets_in_flight()) and the peer's receive window.
+ */
+void ltcp_push_pending(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	bool sent = false;
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
+		return;
+
+	while (tcp_packets_in_flight(tp) < tcp_snd_cwnd(tp)) {
+		skb = ltcp_next_lost(sk);
+		if (skb) {
+			if (ltcp_retransmit_skb(sk, skb))
+				break;
+			sent = true;
+			continue;
+		}
+		skb = lsk->send_head;
+		if (!skb)
+			break;
+		if (ltcp_after(LTCP_SKB_CB(skb)->end_seq,
+			       tp->snd_una + tp->snd_wnd)) {
+			/* RFC 9293 3.8.6.1: zero window: probe it. */
+			if (!tp->packets_out &&
+			    !inet_csk(sk)->icsk_pending)
+				inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
+							  inet_csk(sk)->icsk_rto,
+							  LTCP_RTO_MAX);
+			break;
+		}
+		if (ltcp_nagle_holds(sk, skb))
+			break;
+		if (ltcp_transmit_skb(sk, skb, true))
+			break;
+		lsk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				 NULL : skb->next;
+		tp->snd_nxt = LTCP_SKB_CB(skb)->end_seq;
+		tp->packets_out++;
+		sent = true;
+	}
+	tp->is_cwnd_limited = tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
+	if (tp->packets_out > tp->max_packets_out)
+		tp->max_packets_out = tp->packets_out;
+	if (sent && inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
+		ltcp_rearm_rto(sk);
+}
+
+/**
+ * ltcp_retransmit_head() - count the first unacknowledged segment lost and
+ *	send it again
+ * @sk: the socket, owned by the caller
+ *
+ * In SYN-SENT and SYN-RECEIVED the head is our SYN, resent as is (with an
+ * ACK in SYN-RECEIVED: a simultaneous open).
+ */
+void ltcp_retransmit_head(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || skb == ltcp_sk(sk)->send_head)
+		return;
+	if (LTCP_SKB_CB(skb)->flags & LTCP_SYN) {
+		ltcp_retransmit_skb(sk, skb);
+		return;
+	}
+	ltcp_mark_lost(sk, skb);
+	if (!(LTCP_SKB_CB(skb)->state & LTCP_SKB_RETRANS))
+		ltcp_retransmit_skb(sk, skb);
+}
+
+/**
+ * ltcp_send_ack() - send a pure ACK now
+ * @sk: the socket, owned by the caller
+ */
+void ltcp_send_ack(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	skb = alloc_skb(MAX_TCP_HEADER, gfp_any());
+	if (!skb) {
+		ltcp_delack_schedule(sk);
+		return;
+	}
+	skb_reserve(skb, MAX_TCP_HEADER);
+	memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
+	/* An ACK takes the sequence number of the next new byte. */
+	LTCP_SKB_CB(skb)->seq = tcp_sk(sk)->snd_nxt;
+	LTCP_SKB_CB(skb)->end_seq = LTCP_SKB_CB(skb)->seq;
+	ltcp_transmit_skb(sk, skb, false);
+}
+
+/**
+ * ltcp_delack_schedule() - acknowledge later (RFC 9293 3.8.6.3, RFC 1122
+ *	4.2.3.2: at most 500 ms; Linux's 40 ms)
+ * @sk: the socket
+ */
+void ltcp_delack_schedule(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	icsk->icsk_ack.pending |= ICSK_ACK_SCHED;
+	if (!(icsk->icsk_ack.pending & ICSK_ACK_TIMER))
+		inet_csk_reset_xmit_timer(sk, ICSK_TIME_DACK, LTCP_DELACK_MIN,
+					  LTCP_RTO_MAX);
+}
+
+/**
+ * ltcp_send_active_reset() - abort: send a RST with our next sequence
+ *	number (RFC 9293 3.10.4, ABORT)
+ * @sk: the socket
+ * @gfp: allocation context
+ */
+void ltcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(MAX_TCP_HEADER, gfp);
+	if (!skb)
+		return;
+	skb_reserve(skb, MAX_TCP_HEADER);
+	memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
+	LTCP_SKB_CB(skb)->flags = LTCP_RST;
+	LTCP_SKB_CB(skb)->seq = tcp_sk(sk)->snd_nxt;
+	LTCP_SKB_CB(skb)->end_seq = LTCP_SKB_CB(skb)->seq;
+	ltcp_transmit_skb(sk, skb, false);
+}
+
+/**
+ * ltcp_send_fin() - queue our FIN after any data and send what can go
+ * @sk: the socket, owned by the caller
+ */
+void ltcp_send_fin(struct sock *sk)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (lsk->fin_queued)
+		return;
+	if (tail && lsk->send_head) {
+		/* The last segment is not sent yet: the FIN rides on it. */
+		LTCP_SKB_CB(tail)->flags |= LTCP_FIN;
+		LTCP_SKB_CB(tail)->end_seq++;
+	} else {
+		struct sk_buff *skb;
+
+		skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation);
+		if (!skb)
+			/* Out of memory: the FIN is lost, the peer times
+			 * out; Linux forces the allocation instead.
+			 */
+			return;
+		skb_reserve(skb, MAX_TCP_HEADER);
+		sk_wmem_queued_add(sk, skb->truesize);
+		sk_mem_charge(sk, skb->truesize);
+		memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
+		LTCP_SKB_CB(skb)->flags = LTCP_FIN;
+		LTCP_SKB_CB(skb)->seq = tp->write_seq;
+		LTCP_SKB_CB(skb)->end_seq = tp->write_seq + 1;
+		ltcp_queue_skb(sk, skb);
+	}
+	tp->write_seq++;
+	lsk->fin_queued = 1;
+	ltcp_push_pending(sk);
+}
+
+/**
+ * ltcp_connect_init() - set up a connecting socket and send the SYN
+ * @sk: the socket, in SYN-SENT with addresses, ports and ISN set
+ *
+ * Return: 0 or -ENOBUFS.
+ */
+int ltcp_connect_init(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct dst_entry *dst = __sk_dst_get(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+
+	tp->tcp_header_len = sizeof(struct tcphdr) + 12;
+	tp->rx_opt.tstamp_ok = 1;
+	tp->rx_opt.wscale_ok = 1;
+	tp->rx_opt.sack_ok = 0;	/* no SACK until the recovery issue */
+	tp->rx_opt.snd_wscale = 0;
+	tp->rx_opt.rcv_wscale = ltcp_wscale_for(READ_ONCE(sk->sk_rcvbuf));
+	tp->rx_opt.mss_clamp = tp->rx_opt.user_mss ? : 65535;
+	tp->advmss = dst_metric_advmss(dst);
+	if (tp->rx_opt.user_mss && tp->rx_opt.user_mss < tp->advmss)
+		tp->advmss = tp->rx_opt.user_mss;
+	ltcp_sync_mss(sk, dst_mtu(dst));
+	tp->rcv_wnd = 0;
+	tp->rcv_nxt = 0;
+	tp->rcv_wup = 0;
+	tp->copied_seq = 0;
+	ltcp_select_window(sk);
+	tp->snd_una = tp->write_seq;
+	tp->snd_sml = tp->write_seq;
+	tp->snd_up = tp->write_seq;
+	tp->snd_nxt = tp->write_seq;
+	tp->snd_wnd = 0;
+	tp->max_window = 0;
+	icsk->icsk_rto = LTCP_TIMEOUT_INIT;
+	icsk->icsk_retransmits = 0;
+	icsk->icsk_ack.rcv_mss = LTCP_MSS_DEFAULT;
+
+	skb = ltcp_alloc_skb(sk, 0, sk->sk_allocation);
+	if (!skb)
+		return -ENOBUFS;
+	LTCP_SKB_CB(skb)->flags = LTCP_SYN;
+	LTCP_SKB_CB(skb)->seq = tp->write_seq;
+	LTCP_SKB_CB(skb)->end_seq = tp->write_seq + 1;
+	tp->write_seq++;
+	ltcp_queue_skb(sk, skb);
+	ltcp_sk(sk)->send_head = NULL;
+	tp->snd_nxt = tp->write_seq;
+	tp->packets_out = 1;
+	tp->retrans_stamp = tcp_time_stamp(tp);
+	ltcp_transmit_skb(sk, skb, true);
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto,
+				  LTCP_RTO_MAX);
+	return 0;
+}
+
+/**
+ * ltcp_make_synack() - build the SYN-ACK for a request socket
+ * @sk: the listener
+ * @req: the request socket
+ * @dst: the route back
+ *
+ * Return: the segment with its TCP header, or NULL.
+ */
+struct sk_buff *ltcp_make_synack(const struct sock *sk,
+				 struct request_sock *req, struct dst_entry *dst)
+{
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct ltcp_request_sock *lreq = ltcp_rsk(req);
+	struct ltcp_out_options o = {};
+	unsigned int hlen;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	u16 mss;
+
+	skb = alloc_skb(MAX_TCP_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MAX_TCP_HEADER);
+
+	mss = dst_metric_advmss(dst);
+	if (tcp_sk(sk)->rx_opt.user_mss && tcp_sk(sk)->rx_opt.user_mss < mss)
+		mss = tcp_sk(sk)->rx_opt.user_mss;
+	o.mss = mss;
+	o.sack_perm = 0;	/* no SACK until the recovery issue */
+	ireq->sack_ok = 0;
+	if (ireq->wscale_ok) {
+		o.ws = 1;
+		o.wscale = ireq->rcv_wscale;
+	}
+	if (ireq->tstamp_ok) {
+		o.ts = 1;
+		o.tsval = ltcp_ts_now() + lreq->ts_offset;
+		o.tsecr = lreq->ts_recent;
+	}
+	hlen = sizeof(*th) + ltcp_options_size(&o);
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = htons(ireq->ir_num);
+	th->dest = ireq->ir_rmt_port;
+	th->seq = htonl(lreq->snt_isn);
+	th->ack_seq = htonl(lreq->rcv_isn + 1);
+	th->doff = hlen >> 2;
+	th->syn = 1;
+	th->ack = 1;
+	/* RFC 7323 2.2: unscaled in a SYN. */
+	th->window = htons(min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U));
+	ltcp_write_options((__be32 *)(th + 1), &o);
+	return skb;
+}
+
+/**
+ * ltcp_init_transfer() - the connection is established: start congestion
+ *	control (RFC 5681 3.1, RFC 6928's initial window)
+ * @sk: the socket
+ */
+void ltcp_init_transfer(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_snd_cwnd_set(tp, LTCP_INIT_CWND);
+	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
+	tp->snd_cwnd_clamp = ~0U;
+	tp->snd_cwnd_cnt = 0;
+	tp->snd_cwnd_stamp = tcp_jiffies32;
+	tp->max_packets_out = 0;
+	tp->is_cwnd_limited = 0;
+	tp->lost_out = 0;
+	tp->retrans_out = 0;
+	tp->sacked_out = 0;
+	tp->reordering = 3;
+	icsk->icsk_ca_state = TCP_CA_Open;
+	if (icsk->icsk_ca_ops && !icsk->icsk_ca_initialized) {
+		if (icsk->icsk_ca_ops->init)
+			icsk->icsk_ca_ops->init(sk);
+		icsk->icsk_ca_initialized = 1;
+	}
+}

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp socket calls: what struct proto and struct proto_ops point at for
+ * init, destroy, listen, close, shutdown, sendmsg, recvmsg, poll, ioctl,
+ * with Linux's semantics and errno for each (RFC 9293 3.10: the user calls
+ * OPEN, SEND, RECEIVE, CLOSE, ABORT).
+ */
+#include <linux/module.h>
+#include <asm/ioctls.h>
+#include <linux/poll.h>
+#include <linux/sockios.h>
+#include <net/inet_common.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+/**
+ * ltcp_sync_mss() - derive the MSS from a path MTU (RFC 9293 3.7.1)
+ * @sk: the socket
+ * @pmtu: the path MTU
+ *
+ * Generic IP code calls this (icsk_sync_mss) when the IP header length
+ * changes. The result leaves room for the options every segment carries
+ * (timestamps) and respects the peer's MSS and TCP_MAXSEG.
+ *
+ * Return: the MSS.
+ */
+unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	int mss;
+
+	mss = (int)pmtu - icsk->icsk_ext_hdr_len - sizeof(struct tcphdr) -
+	      (sk->sk_family == AF_INET6 ? sizeof(struct ipv6hdr) :
+					   sizeof(struct iphdr));
+	if (tp->rx_opt.mss_clamp && mss > tp->rx_opt.mss_clamp)
+		mss = tp->rx_opt.mss_clamp;
+	if (tp->rx_opt.user_mss && mss > tp->rx_opt.user_mss)
+		mss = tp->rx_opt.user_mss;
+	if (tp->tcp_header_len > sizeof(struct tcphdr))
+		mss -= tp->tcp_header_len - sizeof(struct tcphdr);
+	if (mss < (int)LTCP_MIN_MSS)
+		mss = LTCP_MIN_MSS;
+	icsk->icsk_pmtu_cookie = pmtu;
+	tp->mss_cache = mss;
+	return mss;
+}
+
+/**
+ * ltcp_write_space() - wake writers when the send buffer has room
+ * @sk: the socket
+ */
+void ltcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/* The congestion control of a new socket: its namespace's default. */
+static void ltcp_assign_cc(struct sock *sk)
+{
+	const struct tcp_congestion_ops *ca;
+
+	rcu_read_lock();
+	ca = rcu_dereference(sock_net(sk)->ipv4.tcp_congestion_control);
+	if (ca && !try_module_get(ca->owner))
+		ca = NULL;
+	rcu_read_unlock();
+	inet_csk(sk)->icsk_ca_ops = ca;
+	inet_csk(sk)->icsk_ca_initialized = 0;
+}
+
+/**
+ * ltcp_init_sock() - proto.init: a new ltcp socket
+ * @sk: the socket
+ *
+ * Return: 0.
+ */
+int ltcp_init_sock(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct net *net = sock_net(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->out_of_order_queue = RB_ROOT;
+	ltcp_init_xmit_timers(sk);
+	icsk->icsk_rto = LTCP_TIMEOUT_INIT;
+	icsk->icsk_sync_mss = ltcp_sync_mss;
+	tp->mdev_us = jiffies_to_usecs(LTCP_TIMEOUT_INIT);
+	minmax_reset(&tp->rtt_min, tcp_jiffies32, ~0U);
+	tcp_snd_cwnd_set(tp, LTCP_INIT_CWND);
+	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
+	tp->snd_cwnd_clamp = ~0U;
+	tp->reordering = 3;
+	tp->rx_opt.mss_clamp = LTCP_MSS_DEFAULT;
+	tp->mss_cache = LTCP_MSS_DEFAULT;
+	tp->tsoffset = 0;
+	sk->sk_state = TCP_CLOSE;
+	sk->sk_write_space = ltcp_write_space;
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+	/* Linux's defaults: net.ipv4.tcp_wmem[1] and tcp_rmem[1]. */
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]));
+	ltcp_assign_cc(sk);
+	return 0;
+}
+
+static void ltcp_purge_write_queue(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		sk_mem_uncharge(sk, skb->truesize);
+		__kfree_skb(skb);
+	}
+	ltcp_sk(sk)->send_head = NULL;
+	sk_mem_reclaim(sk);
+}
+
+static void ltcp_purge_queues(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct rb_node *node;
+
+	ltcp_purge_write_queue(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	while ((node = rb_first(&tp->out_of_order_queue))) {
+		rb_erase(node, &tp->out_of_order_queue);
+		kfree_skb(rb_to_skb(node));
+	}
+	tp->packets_out = 0;
+	tp->lost_out = 0;
+	tp->retrans_out = 0;
+	sk_mem_reclaim(sk);
+}
+
+/**
+ * ltcp_destroy_sock() - proto.destroy: release what the socket holds
+ * @sk: the socket
+ */
+void ltcp_destroy_sock(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	inet_csk_clear_xmit_timers(sk);
+	ltcp_purge_queues(sk);
+	if (icsk->icsk_ca_ops) {
+		if (icsk->icsk_ca_initialized && icsk->icsk_ca_ops->release)
+			icsk->icsk_ca_ops->release(sk);
+		module_put(icsk->icsk_ca_ops->owner);
+		icsk->icsk_ca_ops = NULL;
+	}
+	if (icsk->icsk_bind_hash)
+		inet_put_port(sk);
+}
+
+/**
+ * ltcp_set_state() - change state; leaving the hash on TCP_CLOSE
+ * @sk: the socket
+ * @state: the new state
+ */
+void ltcp_set_state(struct sock *sk, int state)
+{
+	if (state == TCP_CLOSE) {
+		sk->sk_prot->unhash(sk);
+		if (inet_csk(sk)->icsk_bind_hash &&
+		    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			inet_put_port(sk);
+	}
+	inet_sk_set_state(sk, state);
+}
+
+/**
+ * ltcp_done() - the connection is over: to CLOSED, and free it if nobody
+ *	holds the socket any more
+ * @sk: the socket
+ */
+void ltcp_done(struct sock *sk)
+{
+	ltcp_set_state(sk, TCP_CLOSE);
+	inet_csk_clear_xmit_timers(sk);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		inet_csk_destroy_sock(sk);
+}
+
+/**
+ * ltcp_release_cb() - proto.release_cb: run the timers that fired while
+ *	the user held the socket
+ * @sk: the socket, still owned
+ */
+void ltcp_release_cb(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+
+	if (test_and_clear_bit(LTCP_DEFER_WRITE_TIMER, &lsk->deferred))
+		ltcp_write_timer_handler(sk);
+	if (test_and_clear_bit(LTCP_DEFER_DELACK_TIMER, &lsk->deferred))
+		ltcp_delack_timer_handler(sk);
+}
+
+/*
+ * RFC 9293 3.10.4 (CLOSE): the state to enter, and whether a FIN goes
+ * out. ESTABLISHED and SYN-RECEIVED go to FIN-WAIT-1, CLOSE-WAIT to
+ * LAST-ACK; the others send nothing.
+ */
+static bool ltcp_close_state(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_SYN_RECV:
+		ltcp_set_state(sk, TCP_FIN_WAIT1);
+		return true;
+	case TCP_CLOSE_WAIT:
+		ltcp_set_state(sk, TCP_LAST_ACK);
+		return true;
+	case TCP_SYN_SENT:
+		ltcp_set_state(sk, TCP_CLOSE);
+		return false;
+	}
+	return false;
+}
+
+/**
+ * ltcp_shutdown() - proto.shutdown: SHUT_WR sends our FIN after the data
+ * @sk: the socket, owned by the caller
+ * @how: SEND_SHUTDOWN and/or RCV_SHUTDOWN
+ */
+void ltcp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_SENT |
+				   TCPF_SYN_RECV | TCPF_CLOSE_WAIT)) {
+		if (ltcp_close_state(sk))
+			ltcp_send_fin(sk);
+	}
+}
+
+/**
+ * ltcp_close() - proto.close: the application let go of the socket
+ * @sk: the socket
+ * @timeout: SO_LINGER time to wait for the data to go
+ *
+ * Unread data or SO_LINGER with a zero time abort with a RST (RFC 9293
+ * 3.10.4, RFC 2525 2.17), as Linux does; otherwise the FIN follows the
+ * data and the socket lives on as an orphan until the close completes.
+ */
+void ltcp_close(struct sock *sk, long timeout)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool unread = false;
+	int state;
+
+	lock_sock(sk);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+	if (sk->sk_state == TCP_LISTEN) {
+		ltcp_set_state(sk, TCP_CLOSE);
+		inet_csk_listen_stop(sk);
+		goto adjudge;
+	}
+	/* Data the application never read; a received FIN is not data. */
+	unread = tp->rcv_nxt - tp->copied_seq >
+		 (sock_flag(sk, SOCK_DONE) ? 1U : 0U);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	sk_mem_reclaim(sk);
+
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge;
+	if (unread || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
+		ltcp_set_state(sk, TCP_CLOSE);
+		ltcp_send_active_reset(sk, sk->sk_allocation);
+	} else if (ltcp_close_state(sk)) {
+		ltcp_send_fin(sk);
+	}
+	sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+	release_sock(sk);
+
+	local_bh_disable();
+	bh_lock_sock(sk);
+	this_cpu_inc(*sk->sk_prot->orphan_count);
+	/* The backlog may have closed it meanwhile. */
+	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
+		goto out;
+	if (sk->sk_state == TCP_FIN_WAIT2)
+		inet_csk_reset_keepalive_timer(sk, LTCP_FIN_TIMEOUT);
+	if (sk->sk_state == TCP_CLOSE)
+		inet_csk_destroy_sock(sk);
+out:
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+/**
+ * ltcp_disconnect() - proto.disconnect: back to CLOSED, reusable
+ *	(connect(AF_UNSPEC), and for children of a closing listener)
+ * @sk: the socket, owned by the caller
+ * @flags: unused
+ *
+ * Return: 0.
+ */
+int ltcp_disconnect(struct sock *sk, int flags)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	int old_state = sk->sk_state;
+
+	if (old_state != TCP_CLOSE)
+		ltcp_set_state(sk, TCP_CLOSE);
+	if (old_state == TCP_LISTEN) {
+		inet_csk_listen_stop(sk);
+	} else if ((1 << old_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				       TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 |
+				       TCPF_CLOSING | TCPF_LAST_ACK |
+				       TCPF_SYN_RECV)) {
+		ltcp_send_active_reset(sk, gfp_any());
+		sk->sk_err = ECONNRESET;
+	} else if (old_state == TCP_SYN_SENT) {
+		sk->sk_err = ECONNRESET;
+	}
+	inet_csk_clear_xmit_timers(sk);
+	ltcp_purge_queues(sk);
+	inet->inet_dport = 0;
+	sk->sk_shutdown = 0;
+	sock_reset_flag(sk, SOCK_DONE);
+	tp->srtt_us = 0;
+	tp->write_seq = 0;
+	tp->snd_cwnd_cnt = 0;
+	ltcp_sk(sk)->fin_queued = 0;
+	ltcp_sk(sk)->in_recovery = 0;
+	icsk->icsk_backoff = 0;
+	icsk->icsk_retransmits = 0;
+	icsk->icsk_rto = LTCP_TIMEOUT_INIT;
+	icsk->icsk_ack.rcv_mss = LTCP_MSS_DEFAULT;
+	__sk_dst_reset(sk);
+	sk_error_report(sk);
+	return 0;
+}
+
+/**
+ * ltcp_listen() - proto_ops.listen
+ * @sock: the socket
+ * @backlog: the accept queue length (capped by net.core.somaxconn)
+ *
+ * Return: 0 or -EINVAL (not a fresh stream socket), or what binding an
+ *	ephemeral port returns.
+ */
+int ltcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
+		goto out;
+	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (sk->sk_state != TCP_LISTEN) {
+		err = inet_csk_listen_start(sk);
+		if (err)
+			goto out;
+	}
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* A segment of at most one MSS for new data, or the unsent tail if it
+ * still has room.
+ */
+static struct sk_buff *ltcp_tail_for_data(struct sock *sk, int mss)
+{
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (skb && ltcp_sk(sk)->send_head &&
+	    !(LTCP_SKB_CB(skb)->flags & (LTCP_SYN | LTCP_FIN)) &&
+	    skb->len < mss && skb_tailroom(skb) > 0)
+		return skb;
+	return NULL;
+}
+
+/**
+ * ltcp_sendmsg() - proto.sendmsg: copy user data into segments of one MSS
+ *	and send what the windows allow
+ * @sk: the socket
+ * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE)
+ * @size: its length
+ *
+ * Return: bytes queued, or a negative errno (EPIPE after the connection
+ *	ended, with SIGPIPE unless MSG_NOSIGNAL; EAGAIN when non-blocking and
+ *	full).
+ */
+int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int flags = msg->msg_flags;
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+
+	while (msg_data_left(msg)) {
+		int mss = ltcp_current_mss(sk);
+		struct sk_buff *skb;
+		int chunk;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto out_err;
+
+		skb = ltcp_tail_for_data(sk, mss);
+		if (!skb) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_memory;
+			skb = alloc_skb_fclone(MAX_TCP_HEADER + mss,
+					       sk->sk_allocation);
+			if (!skb)
+				goto wait_for_memory;
+			if (!sk_wmem_schedule(sk, skb->truesize)) {
+				__kfree_skb(skb);
+				goto wait_for_memory;
+			}
+			skb_reserve(skb, MAX_TCP_HEADER);
+			sk_wmem_queued_add(sk, skb->truesize);
+			sk_mem_charge(sk, skb->truesize);
+			memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
+			LTCP_SKB_CB(skb)->seq = tp->write_seq;
+			LTCP_SKB_CB(skb)->end_seq = tp->write_seq;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			if (!ltcp_sk(sk)->send_head)
+				ltcp_sk(sk)->send_head = skb;
+		}
+		chunk = min_t(size_t, msg_data_left(msg),
+			      min_t(int, mss - skb->len, skb_tailroom(skb)));
+		if (skb_add_data_nocache(sk, skb, &msg->msg_iter, chunk)) {
+			err = -EFAULT;
+			goto out_err;
+		}
+		LTCP_SKB_CB(skb)->end_seq += chunk;
+		tp->write_seq += chunk;
+		copied += chunk;
+		continue;
+
+wait_for_memory:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (copied)
+			ltcp_push_pending(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	if (flags & MSG_MORE) {
+		/* More is coming: hold a short tail for this call, as a
+		 * cork would (it still goes once Nagle allows it).
+		 */
+		u8 nonagle = tp->nonagle;
+
+		tp->nonagle |= TCP_NAGLE_CORK;
+		ltcp_push_pending(sk);
+		tp->nonagle = nonagle;
+	} else {
+		ltcp_push_pending(sk);
+	}
+	release_sock(sk);
+	return copied;
+
+out_err:
+	if (copied) {
+		ltcp_push_pending(sk);
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * After the application read: if the window we could offer grew by a
+ * segment or half the buffer since we last advertised it, say so now
+ * (RFC 9293 3.8.6.2.2, receiver-side silly window avoidance).
+ */
+static void ltcp_cleanup_rbuf(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int space = (READ_ONCE(sk->sk_rcvbuf) -
+		     atomic_read(&sk->sk_rmem_alloc)) / 2;
+	u32 cur = tp->rcv_wnd - min(tp->rcv_wnd, tp->rcv_nxt - tp->rcv_wup);
+
+	if (sk->sk_state == TCP_CLOSE || space <= 0)
+		return;
+	if ((u32)space >= cur + max_t(u32, tp->mss_cache,
+				      READ_ONCE(sk->sk_rcvbuf) / 4) ||
+	    inet_csk(sk)->icsk_ack.pending & ICSK_ACK_SCHED)
+		ltcp_send_ack(sk);
+}
+
+/*
+ * Nothing to copy at the moment. 0: wait for more; 1: return what was
+ * copied; negative: return this errno (only when nothing was copied).
+ */
+static int ltcp_recv_blocked(struct sock *sk, int copied, long timeo)
+{
+	/* With data copied, an error waits for the next call. */
+	if (sk->sk_err)
+		return copied ? 1 : sock_error(sk);
+	if (sock_flag(sk, SOCK_DONE) || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return 1;
+	if (sk->sk_state == TCP_CLOSE)
+		return copied ? 1 : -ENOTCONN;
+	if (!timeo)
+		return copied ? 1 : -EAGAIN;
+	if (signal_pending(current))
+		return copied ? 1 : sock_intr_errno(timeo);
+	return 0;
+}
+
+/**
+ * ltcp_recvmsg() - proto.recvmsg: copy in-order data to the user
+ * @sk: the socket
+ * @msg: where to
+ * @len: at most this much
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC
+ * @addr_len: unused
+ *
+ * Return: bytes copied, 0 at end of stream, or a negative errno.
+ */
+int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		 int *addr_len)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0;
+	int target, stop;
+	long timeo;
+
+	if (flags & MSG_ERRQUEUE)
+		return inet_recv_error(sk, msg, len, addr_len);
+	if (flags & MSG_OOB)
+		return -EINVAL;
+
+	lock_sock(sk);
+	copied = -ENOTCONN;
+	if (sk->sk_state == TCP_LISTEN)
+		goto out;
+	copied = 0;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	seq = &tp->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = tp->copied_seq;
+		seq = &peek_seq;
+	}
+
+	while (len > 0) {
+		struct sk_buff *skb, *last = NULL;
+		u32 offset, used;
+		bool found = false;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			last = skb;
+			offset = *seq - LTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len) {
+				found = true;
+				break;
+			}
+		}
+		if (found) {
+			used = min_t(size_t, skb->len - offset, len);
+			if (!(flags & MSG_TRUNC) &&
+			    skb_copy_datagram_msg(skb, offset, msg, used)) {
+				if (!copied)
+					copied = -EFAULT;
+				break;
+			}
+			*seq += used;
+			copied += used;
+			len -= used;
+			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				__kfree_skb(skb);
+			}
+			continue;
+		}
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		stop = ltcp_recv_blocked(sk, copied, timeo);
+		if (stop) {
+			if (stop < 0)
+				copied = stop;
+			break;
+		}
+		if (copied >= target) {
+			/* Let the backlog in before returning. */
+			release_sock(sk);
+			lock_sock(sk);
+		} else {
+			ltcp_cleanup_rbuf(sk);
+			sk_wait_data(sk, &timeo, last);
+		}
+	}
+	ltcp_cleanup_rbuf(sk);
+	sk_mem_reclaim(sk);
+out:
+	release_sock(sk);
+	return copied;
+}
+
+/**
+ * ltcp_poll() - proto_ops.poll, with Linux TCP's event rules
+ * @file: the file
+ * @sock: the socket
+ * @wait: the poll table
+ *
+ * Return: the ready events.
+ */
+__poll_t ltcp_poll(struct file *file, struct socket *sock,
+		   struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	struct tcp_sock *tp = tcp_sk(sk);
+	__poll_t mask = 0;
+	int state;
+	u8 shutdown;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return inet_csk_listen_poll(sk);
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (READ_ONCE(tp->rcv_nxt) != READ_ONCE(tp->copied_seq) &&
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Pairs with the ACK path freeing space and
+				 * testing SOCK_NOSPACE: either it sees the
+				 * bit, or we see the space below.
+				 */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* sk_err is written before the state change that woke us. */
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+/**
+ * ltcp_ioctl() - proto.ioctl: SIOCINQ, SIOCOUTQ, SIOCOUTQNSD
+ * @sk: the socket
+ * @cmd: the request
+ * @arg: user pointer to an int
+ *
+ * Return: 0, -EINVAL on a listener, or -ENOIOCTLCMD.
+ */
+int ltcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = tp->rcv_nxt - tp->copied_seq;
+		/* The FIN occupies a sequence number but is not data. */
+		if (answ && sock_flag(sk, SOCK_DONE))
+			answ--;
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
+		break;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}

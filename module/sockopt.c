@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp socket options: SOL_TCP handled here with Linux's names, values and
+ * errno; every other level goes to the generic IP or IPv6 code.
+ */
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
+			       unsigned int optlen)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int val, err = 0;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		if (val) {
+			tp->nonagle |= TCP_NAGLE_OFF | TCP_NAGLE_PUSH;
+			ltcp_push_pending(sk);
+		} else {
+			tp->nonagle &= ~TCP_NAGLE_OFF;
+		}
+		break;
+	case TCP_CORK:
+		if (val) {
+			tp->nonagle |= TCP_NAGLE_CORK;
+		} else {
+			tp->nonagle &= ~TCP_NAGLE_CORK;
+			if (tp->nonagle & TCP_NAGLE_OFF)
+				tp->nonagle |= TCP_NAGLE_PUSH;
+			ltcp_push_pending(sk);
+		}
+		break;
+	case TCP_MAXSEG:
+		/* Linux: 0 clears it; else between TCP_MIN_MSS and
+		 * MAX_TCP_WINDOW.
+		 */
+		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW)) {
+			err = -EINVAL;
+			break;
+		}
+		tp->rx_opt.user_mss = val;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * ltcp_setsockopt() - proto.setsockopt
+ * @sk: the socket
+ * @level: SOL_TCP here; others to ip_setsockopt()/ipv6_setsockopt()
+ * @optname: the option
+ * @optval: its value
+ * @optlen: its length
+ *
+ * Return: 0 or a negative errno.
+ */
+int ltcp_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	if (level != SOL_TCP) {
+		if (sk->sk_family == AF_INET6)
+			return ipv6_setsockopt(sk, level, optname, optval,
+					       optlen);
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	}
+	return ltcp_setsockopt_tcp(sk, optname, optval, optlen);
+}
+
+/* struct tcp_info from ltcp's state (what ss -ti and iperf3 read). */
+static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	memset(info, 0, sizeof(*info));
+	info->tcpi_state = inet_sk_state_load(sk);
+	info->tcpi_ca_state = icsk->icsk_ca_state;
+	info->tcpi_retransmits = icsk->icsk_retransmits;
+	info->tcpi_probes = icsk->icsk_probes_out;
+	info->tcpi_backoff = icsk->icsk_backoff;
+	if (tp->rx_opt.tstamp_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (tp->rx_opt.sack_ok)
+		info->tcpi_options |= TCPI_OPT_SACK;
+	if (tp->rx_opt.wscale_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = tp->rx_opt.snd_wscale;
+		info->tcpi_rcv_wscale = tp->rx_opt.rcv_wscale;
+	}
+	info->tcpi_rto = jiffies_to_usecs(icsk->icsk_rto);
+	info->tcpi_ato = jiffies_to_usecs(icsk->icsk_ack.ato);
+	info->tcpi_snd_mss = tp->mss_cache;
+	info->tcpi_rcv_mss = icsk->icsk_ack.rcv_mss;
+	info->tcpi_unacked = tp->packets_out;
+	info->tcpi_lost = tp->lost_out;
+	info->tcpi_retrans = tp->retrans_out;
+	info->tcpi_pmtu = icsk->icsk_pmtu_cookie;
+	info->tcpi_rcv_ssthresh = tp->rcv_wnd;
+	info->tcpi_rtt = tp->srtt_us >> 3;
+	info->tcpi_rttvar = tp->mdev_us >> 2;
+	info->tcpi_snd_ssthresh = tp->snd_ssthresh;
+	info->tcpi_snd_cwnd = tcp_snd_cwnd(tp);
+	info->tcpi_advmss = tp->advmss;
+	info->tcpi_reordering = tp->reordering;
+	info->tcpi_total_retrans = tp->total_retrans;
+	info->tcpi_bytes_acked = tp->bytes_acked;
+	info->tcpi_bytes_received = tp->bytes_received;
+	info->tcpi_bytes_sent = tp->bytes_sent;
+	info->tcpi_segs_out = tp->segs_out;
+	info->tcpi_segs_in = tp->segs_in;
+	info->tcpi_data_segs_in = tp->data_segs_in;
+	info->tcpi_data_segs_out = tp->data_segs_out;
+	info->tcpi_notsent_bytes = max_t(int, 0, tp->write_seq - tp->snd_nxt);
+	info->tcpi_min_rtt = tcp_min_rtt(tp);
+	info->tcpi_delivered = tp->delivered;
+	info->tcpi_snd_wnd = tp->snd_wnd;
+}
+
+/**
+ * ltcp_getsockopt() - proto.getsockopt
+ * @sk: the socket
+ * @level: SOL_TCP here; others to ip_getsockopt()/ipv6_getsockopt()
+ * @optname: the option
+ * @optval: user buffer
+ * @optlen: user length, in and out
+ *
+ * Return: 0 or a negative errno.
+ */
+int ltcp_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int len, val;
+
+	if (level != SOL_TCP) {
+		if (sk->sk_family == AF_INET6)
+			return ipv6_getsockopt(sk, level, optname, optval,
+					       optlen);
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	}
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	switch (optname) {
+	case TCP_NODELAY:
+		val = !!(tp->nonagle & TCP_NAGLE_OFF);
+		break;
+	case TCP_CORK:
+		val = !!(tp->nonagle & TCP_NAGLE_CORK);
+		break;
+	case TCP_MAXSEG:
+		val = tp->mss_cache;
+		if (tp->rx_opt.user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = tp->rx_opt.user_mss;
+		break;
+	case TCP_INFO: {
+		struct tcp_info info;
+
+		ltcp_get_info(sk, &info);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_CONGESTION: {
+		const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+
+		if (!ca)
+			return -ENOENT;
+		len = min_t(unsigned int, len, TCP_CA_NAME_MAX);
+		if (put_user(len, optlen) ||
+		    copy_to_user(optval, ca->name, len))
+			return -EFAULT;
+		return 0;
+	}
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp timers: the retransmission timer (RFC 6298) with the SYN and data
+ * retry limits and the zero-window probe (RFC 9293 3.8.6.1), the delayed
+ * ACK timer, and the FIN-WAIT-2 timer of orphaned sockets. They are the
+ * inet_connection_sock timers; a timer that finds the socket owned by the
+ * user leaves its work to release_sock (ltcp_release_cb).
+ */
+#include <net/inet_connection_sock.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+/**
+ * ltcp_rtt_sample() - fold one RTT measurement into SRTT, RTTVAR and RTO
+ * @sk: the socket
+ * @rtt_us: the sample, in microseconds
+ *
+ * RFC 6298 section 2, with srtt_us kept times 8 and mdev_us times 4 as in
+ * struct tcp_sock (congestion-control modules read srtt_us).
+ */
+void ltcp_rtt_sample(struct sock *sk, long rtt_us)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 rto_us;
+
+	if (rtt_us <= 0)
+		rtt_us = 1;
+	if (!tp->srtt_us) {
+		/* 2.2: SRTT = R, RTTVAR = R/2 */
+		tp->srtt_us = rtt_us << 3;
+		tp->mdev_us = (rtt_us >> 1) << 2;
+	} else {
+		long srtt = tp->srtt_us >> 3;
+		long err = rtt_us - srtt;
+
+		/* 2.3: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R'|,
+		 *      SRTT = 7/8 SRTT + 1/8 R'
+		 */
+		tp->mdev_us = tp->mdev_us - (tp->mdev_us >> 2) + abs(err);
+		tp->srtt_us = tp->srtt_us - (tp->srtt_us >> 3) + rtt_us;
+	}
+	tp->rttvar_us = tp->mdev_us;
+	tp->mdev_max_us = max(tp->mdev_max_us, tp->mdev_us);
+	/* The minimum congestion control reads (tcp_min_rtt()), renewed
+	 * after Linux's default window of 300 s. One sample is kept where
+	 * win_minmax keeps three (its running-min is not exported).
+	 */
+	if (rtt_us <= tp->rtt_min.s[0].v ||
+	    tcp_jiffies32 - tp->rtt_min.s[0].t > 300 * HZ)
+		minmax_reset(&tp->rtt_min, tcp_jiffies32, rtt_us);
+	/* RTO = SRTT + max(G, 4 * RTTVAR); 2.4: at least RTO_MIN (Linux's
+	 * 200 ms, not RFC 6298's 1 s), 2.5: at most 120 s.
+	 */
+	rto_us = (tp->srtt_us >> 3) + max_t(u32, tp->mdev_us,
+					    jiffies_to_usecs(1));
+	icsk->icsk_rto = clamp_t(u32, usecs_to_jiffies(rto_us), LTCP_RTO_MIN,
+				 LTCP_RTO_MAX);
+}
+
+/**
+ * ltcp_rearm_rto() - restart the retransmission timer (RFC 6298 5.3)
+ * @sk: the socket
+ */
+void ltcp_rearm_rto(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto,
+				  LTCP_RTO_MAX);
+}
+
+/* Give up on the connection (RFC 9293 3.8.3: R2 exceeded). */
+static void ltcp_write_err(struct sock *sk)
+{
+	sk->sk_err = sk->sk_err_soft ? : ETIMEDOUT;
+	sk_error_report(sk);
+	ltcp_done(sk);
+}
+
+static void ltcp_ca_loss(struct sock *sk)
+{
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+
+	/* RFC 5681 3.1 (4): on the first timeout of a loss episode
+	 * ssthresh drops; cwnd becomes one segment.
+	 */
+	if (inet_csk(sk)->icsk_ca_state != TCP_CA_Loss) {
+		tp->prior_ssthresh = tp->snd_ssthresh;
+		tp->snd_ssthresh = ca && ca->ssthresh ? ca->ssthresh(sk) :
+				   max(tcp_snd_cwnd(tp) >> 1, 2U);
+		if (ca && ca->cwnd_event)
+			ca->cwnd_event(sk, CA_EVENT_LOSS);
+	}
+	tcp_snd_cwnd_set(tp, 1);
+	tp->snd_cwnd_cnt = 0;
+	lsk->in_recovery = 0;
+	lsk->dupacks = 0;
+	lsk->recover = tp->snd_nxt;
+	if (ca && ca->set_state)
+		ca->set_state(sk, TCP_CA_Loss);
+	inet_csk(sk)->icsk_ca_state = TCP_CA_Loss;
+
+	/* Everything outstanding is presumed lost and goes again, in order,
+	 * as the window reopens (go-back-N from snd_una).
+	 */
+	tp->retrans_out = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == lsk->send_head)
+			break;
+		LTCP_SKB_CB(skb)->state &= ~LTCP_SKB_RETRANS;
+		ltcp_mark_lost(sk, skb);
+	}
+}
+
+/**
+ * ltcp_write_timer_handler() - the retransmission or probe timer fired
+ * @sk: the socket, owned (release_cb) or bh-locked and not owned
+ */
+void ltcp_write_timer_handler(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	int event;
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN) ||
+	    !icsk->icsk_pending)
+		return;
+	if (time_after(icsk->icsk_timeout, jiffies)) {
+		sk_reset_timer(sk, &icsk->icsk_retransmit_timer,
+			       icsk->icsk_timeout);
+		return;
+	}
+	event = icsk->icsk_pending;
+	icsk->icsk_pending = 0;
+
+	if (event == ICSK_TIME_PROBE0) {
+		/* RFC 9293 3.8.6.1: probe a zero window with one byte of
+		 * new data, forever while the peer answers.
+		 */
+		struct sk_buff *skb = ltcp_sk(sk)->send_head;
+
+		if (!skb || tp->packets_out)
+			return;
+		if (icsk->icsk_probes_out++ >= LTCP_RETRIES2) {
+			ltcp_write_err(sk);
+			return;
+		}
+		ltcp_send_ack(sk);
+		icsk->icsk_backoff = min(icsk->icsk_backoff + 1, 15);
+		inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
+					  min_t(unsigned long,
+						icsk->icsk_rto << icsk->icsk_backoff,
+						LTCP_RTO_MAX), LTCP_RTO_MAX);
+		return;
+	}
+
+	if (!tp->packets_out)
+		return;
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
+		int max = icsk->icsk_syn_retries ? : LTCP_SYN_RETRIES;
+
+		if (icsk->icsk_retransmits >= max) {
+			ltcp_write_err(sk);
+			return;
+		}
+		ltcp_retransmit_head(sk);
+	} else {
+		if (icsk->icsk_retransmits >= LTCP_RETRIES2) {
+			ltcp_write_err(sk);
+			return;
+		}
+		ltcp_ca_loss(sk);
+		ltcp_push_pending(sk);
+	}
+	icsk->icsk_retransmits++;
+	/* RFC 6298 5.5: back off. */
+	icsk->icsk_backoff++;
+	icsk->icsk_rto = min(icsk->icsk_rto << 1, LTCP_RTO_MAX);
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto,
+				  LTCP_RTO_MAX);
+}
+
+/**
+ * ltcp_delack_timer_handler() - send the ACK that was delayed
+ * @sk: the socket
+ */
+void ltcp_delack_timer_handler(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN) ||
+	    !(icsk->icsk_ack.pending & ICSK_ACK_TIMER))
+		return;
+	if (time_after(icsk->icsk_ack.timeout, jiffies)) {
+		sk_reset_timer(sk, &icsk->icsk_delack_timer,
+			       icsk->icsk_ack.timeout);
+		return;
+	}
+	icsk->icsk_ack.pending &= ~ICSK_ACK_TIMER;
+	if (icsk->icsk_ack.pending & ICSK_ACK_SCHED)
+		ltcp_send_ack(sk);
+}
+
+static void ltcp_write_timer(struct timer_list *t)
+{
+	struct inet_connection_sock *icsk =
+		from_timer(icsk, t, icsk_retransmit_timer);
+	struct sock *sk = &icsk->icsk_inet.sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		ltcp_write_timer_handler(sk);
+	else
+		set_bit(LTCP_DEFER_WRITE_TIMER, &ltcp_sk(sk)->deferred);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void ltcp_delack_timer(struct timer_list *t)
+{
+	struct inet_connection_sock *icsk =
+		from_timer(icsk, t, icsk_delack_timer);
+	struct sock *sk = &icsk->icsk_inet.sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		ltcp_delack_timer_handler(sk);
+	else
+		set_bit(LTCP_DEFER_DELACK_TIMER, &ltcp_sk(sk)->deferred);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/*
+ * sk_timer: for an orphan in FIN-WAIT-2, the end of its wait for the
+ * peer's FIN (Linux's tcp_fin_timeout; RFC 9293 leaves it open).
+ */
+static void ltcp_keepalive_timer(struct timer_list *t)
+{
+	struct sock *sk = from_timer(sk, t, sk_timer);
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		inet_csk_reset_keepalive_timer(sk, HZ / 20);
+	} else if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+		ltcp_send_active_reset(sk, GFP_ATOMIC);
+		ltcp_done(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * ltcp_init_xmit_timers() - set up the three timers of a socket
+ * @sk: the socket
+ */
+void ltcp_init_xmit_timers(struct sock *sk)
+{
+	inet_csk_init_xmit_timers(sk, ltcp_write_timer, ltcp_delack_timer,
+				  ltcp_keepalive_timer);
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp_xfer: a bidirectional transfer over one TCP connection, for interop
+ * tests: standard input goes to the peer, what the peer sends goes to
+ * standard output, both at once. After the input ends it half-closes
+ * (shutdown SHUT_WR) and keeps reading until the peer does the same.
+ *
+ * usage: ltcp_xfer -l PORT [-P PROTO] [-6]     accept one connection
+ *        ltcp_xfer -c ADDR PORT [-P PROTO]     connect
+ * PROTO is the socket() protocol: 6 for the kernel's TCP (default), 253
+ * for ltcp. The byte counts go to standard error.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int conn_fd;
+static unsigned long long bytes_out, bytes_in;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "ltcp_xfer: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void *sender(void *arg)
+{
+	static char buf[65536];
+	ssize_t n;
+
+	while ((n = read(0, buf, sizeof(buf))) > 0) {
+		if (write_all(conn_fd, buf, n))
+			die("send");
+		bytes_out += n;
+	}
+	if (n < 0)
+		die("read stdin");
+	if (shutdown(conn_fd, SHUT_WR))
+		die("shutdown");
+	return NULL;
+}
+
+static int parse_addr(const char *host, const char *port,
+		      struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(atoi(port));
+		*len = sizeof(*a4);
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(atoi(port));
+		*len = sizeof(*a6);
+		return AF_INET6;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static char buf[65536];
+	struct sockaddr_storage ss;
+	int proto = IPPROTO_TCP;
+	int family = AF_INET;
+	pthread_t thread;
+	socklen_t len;
+	int i, fd, one = 1;
+	ssize_t n;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-P") && i + 1 < argc)
+			proto = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-6"))
+			family = AF_INET6;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "-l")) {
+		fd = socket(family, SOCK_STREAM, proto);
+		if (fd < 0)
+			die("socket");
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		memset(&ss, 0, sizeof(ss));
+		ss.ss_family = family;
+		((struct sockaddr_in *)&ss)->sin_port = htons(atoi(argv[2]));
+		if (family == AF_INET6)
+			((struct sockaddr_in6 *)&ss)->sin6_port =
+				htons(atoi(argv[2]));
+		len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					   sizeof(struct sockaddr_in);
+		if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 8))
+			die("bind/listen");
+		conn_fd = accept(fd, NULL, NULL);
+		if (conn_fd < 0)
+			die("accept");
+		close(fd);
+	} else if (argc >= 4 && !strcmp(argv[1], "-c")) {
+		family = parse_addr(argv[2], argv[3], &ss, &len);
+		if (family < 0) {
+			fprintf(stderr, "ltcp_xfer: bad address %s\n", argv[2]);
+			return 2;
+		}
+		conn_fd = socket(family, SOCK_STREAM, proto);
+		if (conn_fd < 0)
+			die("socket");
+		if (connect(conn_fd, (struct sockaddr *)&ss, len))
+			die("connect");
+	} else {
+		fprintf(stderr, "usage: ltcp_xfer -l PORT | -c ADDR PORT [-P PROTO] [-6]\n");
+		return 2;
+	}
+
+	if (pthread_create(&thread, NULL, sender, NULL))
+		die("pthread_create");
+	while ((n = read(conn_fd, buf, sizeof(buf))) > 0) {
+		if (write_all(1, buf, n))
+			die("write stdout");
+		bytes_in += n;
+	}
+	if (n < 0)
+		die("recv");
+	pthread_join(thread, NULL);
+	close(conn_fd);
+	fprintf(stderr, "ltcp_xfer: sent %llu received %llu\n", bytes_out,
+		bytes_in);
+	return 0;
+}
