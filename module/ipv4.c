@@ -388,7 +388,8 @@ static int ltcp_v4_deliver(struct sock *sk, struct sk_buff *skb)
  * The segment that completed a handshake, for the new child, which
  * ltcp_check_req() returned bh-locked and referenced.
  */
-static void ltcp_v4_child_rcv(struct sock *child, struct sk_buff *skb)
+static void ltcp_v4_child_rcv(struct sock *listener, struct sock *child,
+			      struct sk_buff *skb)
 	__releases(&child->sk_lock.slock)
 {
 	if (!sock_owned_by_user(child)) {
@@ -400,6 +401,8 @@ static void ltcp_v4_child_rcv(struct sock *child, struct sk_buff *skb)
 	}
 	bh_unlock_sock(child);
 	sock_put(child);
+	/* A connection is ready for accept(). */
+	listener->sk_data_ready(listener);
 }
 
 static int ltcp_v4_rcv(struct sk_buff *skb)
@@ -445,11 +448,15 @@ static int ltcp_v4_rcv(struct sk_buff *skb)
 
 		sock_hold(listener);
 		child = ltcp_check_req(listener, skb, req);
-		reqsk_put(req);
+		/* With a child, our lookup reference on req passed to the
+		 * accept queue; otherwise it is ours to drop.
+		 */
+		if (!child)
+			reqsk_put(req);
 		if (child) {
 			/* Taken inside inet_csk_clone_lock(). */
 			__acquire(&child->sk_lock.slock);
-			ltcp_v4_child_rcv(child, skb);
+			ltcp_v4_child_rcv(listener, child, skb);
 		} else {
 			kfree_skb(skb);
 		}

@@ -193,13 +193,21 @@ static struct sock *ltcp_create_child(struct sock *sk, struct sk_buff *skb,
 	newtp->rcv_nxt = lreq->rcv_isn + 1;
 	newtp->copied_seq = newtp->rcv_nxt;
 	newtp->rcv_wup = newtp->rcv_nxt;
-	newtp->snd_una = lreq->snt_isn + 1;
-	newtp->snd_nxt = newtp->snd_una;
-	newtp->snd_sml = newtp->snd_una;
-	newtp->snd_up = newtp->snd_una;
-	newtp->write_seq = newtp->snd_una;
-	newtp->pushed_seq = newtp->snd_una;
-	newtp->snd_wl1 = cb->seq;
+	/* The ACK that made the child is processed on it next and
+	 * acknowledges our SYN: snd_una is still the ISN here.
+	 */
+	newtp->snd_una = lreq->snt_isn;
+	newtp->snd_nxt = lreq->snt_isn + 1;
+	newtp->snd_sml = newtp->snd_nxt;
+	newtp->snd_up = newtp->snd_nxt;
+	newtp->write_seq = newtp->snd_nxt;
+	newtp->pushed_seq = newtp->snd_nxt;
+	newtp->snd_wl1 = cb->seq - 1;
+	/* The window our SYN-ACK offered (unscaled, ltcp_make_synack()). */
+	newtp->rcv_wnd = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+	newtp->advmss = dst_metric_advmss(dst);
+	inet_csk(newsk)->icsk_ack.rcv_mss = LTCP_MSS_DEFAULT;
+	inet_csk(newsk)->icsk_rto = LTCP_TIMEOUT_INIT;
 	newtp->rx_opt.tstamp_ok = ireq->tstamp_ok;
 	newtp->rx_opt.sack_ok = ireq->sack_ok;
 	newtp->rx_opt.wscale_ok = ireq->wscale_ok;
@@ -263,7 +271,7 @@ struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
 	struct sock *child;
 
 	if (sk->sk_state != TCP_LISTEN) {
-		inet_csk_reqsk_queue_drop_and_put(sk, req);
+		inet_csk_reqsk_queue_drop(sk, req);
 		return NULL;
 	}
 	if (th->rst) {
