@@ -339,6 +339,7 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
 		ltcp_ca_set_state(sk, TCP_CA_Open);
 	} else if (ca && ca->cong_avoid && acked) {
 		ca->cong_avoid(sk, ack, acked);
+		ltcp_sndbuf_expand(sk);
 	}
 
 	if (tp->packets_out)

@@ -194,6 +194,17 @@ static inline u8 ltcp_wscale_for(int space)
 	return ws;
 }
 
+/* The largest receive buffer the socket may grow to: what the window
+ * scale must be able to express.
+ */
+static inline int ltcp_rcvbuf_max(const struct sock *sk)
+{
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		return READ_ONCE(sk->sk_rcvbuf);
+	return max(READ_ONCE(sk->sk_rcvbuf),
+		   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
+}
+
 /* The timestamp clock (RFC 7323 5.4: 1 ms ticks here). */
 static inline u32 ltcp_ts_now(void)
 {
@@ -269,6 +280,7 @@ void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb);
 void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb);
 u16 ltcp_select_window(struct sock *sk);
 void ltcp_init_transfer(struct sock *sk);
+void ltcp_sndbuf_expand(struct sock *sk);
 int ltcp_connect_init(struct sock *sk);
 struct sk_buff *ltcp_make_synack(const struct sock *sk,
 				 struct request_sock *req, struct dst_entry *dst);

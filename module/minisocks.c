@@ -128,7 +128,7 @@ int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 	ireq->wscale_ok = opt.wscale_ok;
 	if (ireq->wscale_ok) {
 		ireq->snd_wscale = min_t(u8, opt.wscale, LTCP_MAX_WSCALE);
-		ireq->rcv_wscale = ltcp_wscale_for(READ_ONCE(sk->sk_rcvbuf));
+		ireq->rcv_wscale = ltcp_wscale_for(ltcp_rcvbuf_max(sk));
 	}
 	lreq->ts_recent = opt.saw_ts ? opt.tsval : 0;
 	lreq->ts_offset = ltcp_v4_ts_offset(iph->daddr, iph->saddr);

@@ -514,7 +514,7 @@ int ltcp_connect_init(struct sock *sk)
 	tp->rx_opt.wscale_ok = 1;
 	tp->rx_opt.sack_ok = 0;	/* no SACK until the recovery issue */
 	tp->rx_opt.snd_wscale = 0;
-	tp->rx_opt.rcv_wscale = ltcp_wscale_for(READ_ONCE(sk->sk_rcvbuf));
+	tp->rx_opt.rcv_wscale = ltcp_wscale_for(ltcp_rcvbuf_max(sk));
 	tp->rx_opt.mss_clamp = tp->rx_opt.user_mss ? : 65535;
 	tp->advmss = dst_metric_advmss(dst);
 	if (tp->rx_opt.user_mss && tp->rx_opt.user_mss < tp->advmss)
@@ -610,6 +610,28 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
 }
 
 /**
+ * ltcp_sndbuf_expand() - size the send buffer for the congestion window
+ * @sk: the socket
+ *
+ * Twice the window in full segments with their overhead, so one window
+ * can be in flight while the next is written, up to net.ipv4.tcp_wmem[2];
+ * never when the application set SO_SNDBUF.
+ */
+void ltcp_sndbuf_expand(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	int per_mss, want;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	per_mss = SKB_TRUESIZE(MAX_TCP_HEADER + tp->mss_cache);
+	want = 2 * max_t(u32, tcp_snd_cwnd(tp), LTCP_INIT_CWND) * per_mss;
+	want = min(want, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]));
+	if (want > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, want);
+}
+
+/**
  * ltcp_init_transfer() - the connection is established: start congestion
  *	control (RFC 5681 3.1, RFC 6928's initial window)
  * @sk: the socket
@@ -631,6 +653,14 @@ void ltcp_init_transfer(struct sock *sk)
 	tp->sacked_out = 0;
 	tp->reordering = 3;
 	icsk->icsk_ca_state = TCP_CA_Open;
+	/* Buffers the application did not size itself: the receive buffer
+	 * may grow to net.ipv4.tcp_rmem[2] (a stand-in for Linux's dynamic
+	 * right-sizing), the send buffer follows the congestion window.
+	 */
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		WRITE_ONCE(sk->sk_rcvbuf,
+			   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
+	ltcp_sndbuf_expand(sk);
 	if (icsk->icsk_ca_ops && !icsk->icsk_ca_initialized) {
 		if (icsk->icsk_ca_ops->init)
 			icsk->icsk_ca_ops->init(sk);

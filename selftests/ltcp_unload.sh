@@ -5,6 +5,12 @@
 # left holding them (the VM harness checks the kernel log after this).
 . "$(dirname "$0")/ltcp_lib.sh"
 
+# TIME-WAIT sockets hold ltcp.ko for their 2 MSL (60 s), as every ltcp
+# socket does: wait for the last of them.
+for _ in $(seq 1 70); do
+	grep -q '^ltcp [0-9]* 0 ' /proc/modules && break
+	sleep 1
+done
 for m in $(awk '$1 ~ /^ltcp_/ { print $1 }' /proc/modules) ltcp; do
 	ltcp_module_loaded "$m" || continue
 	if ltcp_rmmod_wait "$m"; then
