@@ -205,6 +205,22 @@ static inline int ltcp_rcvbuf_max(const struct sock *sk)
 		   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
 }
 
+/*
+ * Send-buffer room. Not sk_stream_memory_free()/sk_stream_is_writeable():
+ * their inline bodies compare against (and so import) the kernel TCP's
+ * stream_memory_free function.
+ */
+static inline bool ltcp_stream_memory_free(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_wmem_queued) < READ_ONCE(sk->sk_sndbuf);
+}
+
+static inline bool ltcp_stream_is_writeable(const struct sock *sk)
+{
+	return sk_stream_wspace(sk) >= sk_stream_min_wspace(sk) &&
+	       ltcp_stream_memory_free(sk);
+}
+
 /* The timestamp clock (RFC 7323 5.4: 1 ms ticks here). */
 static inline u32 ltcp_ts_now(void)
 {

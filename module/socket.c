@@ -59,7 +59,7 @@ void ltcp_write_space(struct sock *sk)
 	struct socket *sock = sk->sk_socket;
 	struct socket_wq *wq;
 
-	if (!sock || !sk_stream_is_writeable(sk))
+	if (!sock || !ltcp_stream_is_writeable(sk))
 		return;
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
@@ -446,7 +446,7 @@ int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 
 		skb = ltcp_tail_for_data(sk, mss);
 		if (!skb) {
-			if (!sk_stream_memory_free(sk))
+			if (!ltcp_stream_memory_free(sk))
 				goto wait_for_memory;
 			skb = alloc_skb_fclone(MAX_TCP_HEADER + mss,
 					       sk->sk_allocation);
@@ -676,7 +676,7 @@ __poll_t ltcp_poll(struct file *file, struct socket *sock,
 		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(shutdown & SEND_SHUTDOWN)) {
-			if (sk_stream_is_writeable(sk)) {
+			if (ltcp_stream_is_writeable(sk)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
@@ -686,7 +686,7 @@ __poll_t ltcp_poll(struct file *file, struct socket *sock,
 				 * bit, or we see the space below.
 				 */
 				smp_mb__after_atomic();
-				if (sk_stream_is_writeable(sk))
+				if (ltcp_stream_is_writeable(sk))
 					mask |= EPOLLOUT | EPOLLWRNORM;
 			}
 		} else {
