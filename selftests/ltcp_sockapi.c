@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp_sockapi: the socket calls of a connected ltcp socket behave as on
+ * Linux TCP: errno, byte counts, poll events, against both peers (an ltcp
+ * socket and the kernel's TCP) over IPv4 loopback.
+ */
+#define _GNU_SOURCE	/* POLLRDHUP */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ltcp.h"
+
+FIXTURE(conn) {
+	int listener;	/* the peer's listening socket */
+	int client;	/* ltcp, connected */
+	int server;	/* the accepted peer */
+	struct sockaddr_in addr;
+};
+
+/* The ltcp end connects; the variant says what it connects to. */
+FIXTURE_VARIANT(conn) {
+	int peer_proto;
+};
+
+FIXTURE_VARIANT_ADD(conn, to_kernel_tcp) {
+	.peer_proto = IPPROTO_TCP,
+};
+
+FIXTURE_VARIANT_ADD(conn, to_ltcp) {
+	.peer_proto = IPPROTO_LTCP,
+};
+
+static int ltcp_listener(int proto, struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, proto);
+	if (fd < 0)
+		return -1;
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) ||
+	    listen(fd, 16) ||
+	    getsockname(fd, (struct sockaddr *)addr, &len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+FIXTURE_SETUP(conn)
+{
+	signal(SIGPIPE, SIG_IGN);
+	self->listener = ltcp_listener(variant->peer_proto, &self->addr);
+	ASSERT_LE(0, self->listener);
+	self->client = socket(AF_INET, SOCK_STREAM, IPPROTO_LTCP);
+	ASSERT_LE(0, self->client);
+	ASSERT_EQ(0, connect(self->client, (struct sockaddr *)&self->addr,
+			     sizeof(self->addr)));
+	self->server = accept(self->listener, NULL, NULL);
+	ASSERT_LE(0, self->server);
+}
+
+FIXTURE_TEARDOWN(conn)
+{
+	close(self->client);
+	close(self->server);
+	close(self->listener);
+}
+
+static int wait_event(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (poll(&p, 1, ms) < 0)
+		return -1;
+	return p.revents;
+}
+
+TEST_F(conn, names)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	ASSERT_EQ(0, getpeername(self->client, (struct sockaddr *)&a, &len));
+	EXPECT_EQ(self->addr.sin_port, a.sin_port);
+	EXPECT_EQ(self->addr.sin_addr.s_addr, a.sin_addr.s_addr);
+	len = sizeof(a);
+	ASSERT_EQ(0, getsockname(self->client, (struct sockaddr *)&a, &len));
+	EXPECT_NE(0, a.sin_port);
+	/* connect() again on a connected socket */
+	EXPECT_EQ(-1, connect(self->client, (struct sockaddr *)&self->addr,
+			      sizeof(self->addr)));
+	EXPECT_EQ(EISCONN, errno);
+}
+
+TEST_F(conn, echo_and_peek)
+{
+	char buf[64];
+
+	ASSERT_EQ(5, send(self->client, "hello", 5, 0));
+	ASSERT_EQ(5, recv(self->server, buf, 5, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	ASSERT_EQ(6, send(self->server, "world!", 6, 0));
+	/* MSG_PEEK leaves the data; the next read gets it again. */
+	ASSERT_EQ(6, recv(self->client, buf, 6, MSG_PEEK | MSG_WAITALL));
+	ASSERT_EQ(6, recv(self->client, buf + 10, 6, 0));
+	EXPECT_EQ(0, memcmp(buf, buf + 10, 6));
+	EXPECT_EQ(0, memcmp(buf, "world!", 6));
+	/* Nothing left: MSG_DONTWAIT is EAGAIN. */
+	EXPECT_EQ(-1, recv(self->client, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
+TEST_F(conn, waitall_across_segments)
+{
+	static char big[200000], got[200000];
+	size_t i;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7 + 3);
+	ASSERT_EQ((ssize_t)sizeof(big), send(self->server, big, sizeof(big), 0));
+	ASSERT_EQ((ssize_t)sizeof(got),
+		  recv(self->client, got, sizeof(got), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(big, got, sizeof(big)));
+	ASSERT_EQ((ssize_t)sizeof(big), send(self->client, big, sizeof(big), 0));
+	ASSERT_EQ((ssize_t)sizeof(got),
+		  recv(self->server, got, sizeof(got), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(big, got, sizeof(big)));
+}
+
+TEST_F(conn, inq_outq)
+{
+	int n = -1;
+
+	ASSERT_EQ(3, send(self->server, "abc", 3, 0));
+	ASSERT_LT(0, wait_event(self->client, POLLIN, 2000) & POLLIN);
+	ASSERT_EQ(0, ioctl(self->client, SIOCINQ, &n));
+	EXPECT_EQ(3, n);
+	ASSERT_EQ(0, ioctl(self->client, SIOCOUTQ, &n));
+	EXPECT_EQ(0, n);
+}
+
+/* shutdown(SHUT_WR): the peer reads EOF, and can still send to us. */
+TEST_F(conn, half_close)
+{
+	char buf[16];
+
+	ASSERT_EQ(0, shutdown(self->client, SHUT_WR));
+	EXPECT_EQ(0, recv(self->server, buf, sizeof(buf), 0));
+	ASSERT_EQ(4, send(self->server, "back", 4, 0));
+	ASSERT_EQ(4, recv(self->client, buf, 4, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, "back", 4));
+	/* Writing after SHUT_WR is EPIPE. */
+	EXPECT_EQ(-1, send(self->client, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	/* And the other way: the peer closes, we see EOF and POLLRDHUP. */
+	close(self->server);
+	self->server = -1;
+	EXPECT_NE(0, wait_event(self->client, POLLRDHUP, 2000) & POLLRDHUP);
+	EXPECT_EQ(0, recv(self->client, buf, sizeof(buf), 0));
+}
+
+/* SO_LINGER with a zero time aborts: the peer sees ECONNRESET. */
+TEST_F(conn, linger_zero_resets)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	char buf[8];
+
+	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_LINGER, &lg,
+				sizeof(lg)));
+	close(self->client);
+	self->client = -1;
+	EXPECT_EQ(-1, recv(self->server, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+}
+
+/* Closing with unread data sends a RST (RFC 2525 2.17, Linux). */
+TEST_F(conn, close_with_unread_data_resets)
+{
+	char buf[8];
+
+	ASSERT_EQ(4, send(self->server, "data", 4, 0));
+	ASSERT_LT(0, wait_event(self->client, POLLIN, 2000) & POLLIN);
+	close(self->client);
+	self->client = -1;
+	EXPECT_EQ(-1, recv(self->server, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+}
+
+/* After the peer reset, send is EPIPE (once the error is read) and SO_ERROR
+ * reports ECONNRESET first.
+ */
+TEST_F(conn, epipe_after_reset)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	socklen_t len = sizeof(int);
+	int err = 0, i, rc = 0;
+
+	ASSERT_EQ(0, setsockopt(self->server, SOL_SOCKET, SO_LINGER, &lg,
+				sizeof(lg)));
+	close(self->server);
+	self->server = -1;
+	EXPECT_NE(0, wait_event(self->client, POLLERR | POLLHUP, 2000) &
+		  (POLLERR | POLLHUP));
+	ASSERT_EQ(0, getsockopt(self->client, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ECONNRESET, err);
+	for (i = 0; i < 3; i++)
+		rc = send(self->client, "x", 1, MSG_NOSIGNAL);
+	EXPECT_EQ(-1, rc);
+	EXPECT_EQ(EPIPE, errno);
+}
+
+TEST_F(conn, nodelay_and_info)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(int);
+	int one = 1, val = 0;
+
+	ASSERT_EQ(0, setsockopt(self->client, SOL_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, getsockopt(self->client, SOL_TCP, TCP_NODELAY, &val, &len));
+	EXPECT_EQ(1, val);
+	len = sizeof(info);
+	ASSERT_EQ(0, getsockopt(self->client, SOL_TCP, TCP_INFO, &info, &len));
+	EXPECT_EQ(TCP_ESTABLISHED, info.tcpi_state);
+	EXPECT_LT(0U, info.tcpi_snd_cwnd);
+	EXPECT_LT(0U, info.tcpi_snd_mss);
+	EXPECT_NE(0, info.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	/* An option ltcp does not know: ENOPROTOOPT, as Linux for unknown. */
+	EXPECT_EQ(-1, setsockopt(self->client, SOL_TCP, 9999, &one,
+				 sizeof(one)));
+	EXPECT_EQ(ENOPROTOOPT, errno);
+}
+
+TEST(nonblocking_connect)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(int);
+	int l, c, s, err = -1;
+
+	l = ltcp_listener(IPPROTO_TCP, &addr);
+	ASSERT_LE(0, l);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_LTCP);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&addr, sizeof(addr)));
+	EXPECT_EQ(EINPROGRESS, errno);
+	EXPECT_NE(0, wait_event(c, POLLOUT, 2000) & POLLOUT);
+	ASSERT_EQ(0, getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(0, err);
+	s = accept(l, NULL, NULL);
+	EXPECT_LE(0, s);
+	close(s);
+	close(c);
+	close(l);
+}
+
+TEST(nonblocking_connect_refused)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(int);
+	int l, c, err = 0;
+
+	/* A port that was just free: nothing listens there. */
+	l = ltcp_listener(IPPROTO_TCP, &addr);
+	ASSERT_LE(0, l);
+	close(l);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_LTCP);
+	ASSERT_LE(0, c);
+	connect(c, (struct sockaddr *)&addr, sizeof(addr));
+	EXPECT_NE(0, wait_event(c, POLLOUT, 2000) & (POLLERR | POLLHUP));
+	ASSERT_EQ(0, getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(ECONNREFUSED, err);
+	close(c);
+}
+
+TEST(accept_nonblocking_and_backlog)
+{
+	struct sockaddr_in addr;
+	int l, flags;
+
+	l = ltcp_listener(IPPROTO_LTCP, &addr);
+	ASSERT_LE(0, l);
+	flags = fcntl(l, F_GETFL);
+	ASSERT_EQ(0, fcntl(l, F_SETFL, flags | O_NONBLOCK));
+	EXPECT_EQ(-1, accept(l, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	/* listen() again changes the backlog, as on Linux. */
+	EXPECT_EQ(0, listen(l, 4));
+	close(l);
+}
+
+TEST_HARNESS_MAIN
