@@ -4,14 +4,14 @@
  * that make socket(AF_INET{,6}, SOCK_STREAM, IPPROTO_LTCP) create an ltcp
  * socket. Protocol work lives elsewhere; this file only wires it up.
  *
- * IPv4 sockets connect, listen and carry data; IPv6 sockets can be created
- * and bound but connect() and listen() fail with EOPNOTSUPP until the IPv6
- * half lands.
+ * The IPv4 and IPv6 halves (ipv4.c, ipv6.c) share everything above the
+ * network layer.
  */
 #include <linux/module.h>
 #include <linux/net.h>
 #include <net/inet_common.h>
 #include <net/inet_hashtables.h>
+#include <net/inet6_hashtables.h>
 #include <net/ip.h>
 #include <net/protocol.h>
 #include <net/sock.h>
@@ -23,19 +23,6 @@
 
 static struct proto ltcpv6_prot;
 static DEFINE_PER_CPU(unsigned int, ltcp_orphan_count);
-
-/* IPv6 is registered (sockets can be made and bound) but cannot connect
- * or listen until ltcp's IPv6 half lands.
- */
-static int ltcp6_connect(struct sock *sk, struct sockaddr *uaddr, int len)
-{
-	return -EOPNOTSUPP;
-}
-
-static int ltcp6_listen(struct socket *sock, int backlog)
-{
-	return -EOPNOTSUPP;
-}
 
 static void ltcp6_destroy_sock(struct sock *sk)
 {
@@ -87,18 +74,23 @@ static struct proto ltcpv6_prot = {
 	.name		= "LTCPv6",
 	.owner		= THIS_MODULE,
 	.close		= ltcp_close,
-	.connect	= ltcp6_connect,
+	.connect	= ltcp_v6_connect,
 	.disconnect	= ltcp_disconnect,
+	.accept		= inet_csk_accept,
 	.ioctl		= ltcp_ioctl,
 	.init		= ltcp_init_sock,
 	.destroy	= ltcp6_destroy_sock,
 	.shutdown	= ltcp_shutdown,
+	.backlog_rcv	= ltcp_do_rcv,
+	.release_cb	= ltcp_release_cb,
 	.orphan_count	= &ltcp_orphan_count,
+	.rsk_prot	= &ltcp6_request_sock_ops,
+	.twsk_prot	= &ltcp6_timewait_sock_ops,
 	.setsockopt	= ltcp_setsockopt,
 	.getsockopt	= ltcp_getsockopt,
 	.sendmsg	= ltcp_sendmsg,
 	.recvmsg	= ltcp_recvmsg,
-	.hash		= inet_hash,
+	.hash		= inet6_hash,
 	.unhash		= inet_unhash,
 	.get_port	= inet_csk_get_port,
 	.obj_size	= sizeof(struct ltcp6_sock),
@@ -136,12 +128,12 @@ static const struct proto_ops ltcp6_stream_ops = {
 	.bind		= inet6_bind,
 	.connect	= inet_stream_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= inet_accept,
 	.getname	= inet6_getname,
 	.poll		= ltcp_poll,
 	.ioctl		= inet6_ioctl,
 	.gettstamp	= sock_gettstamp,
-	.listen		= ltcp6_listen,
+	.listen		= ltcp_listen,
 	.shutdown	= inet_shutdown,
 	.setsockopt	= sock_common_setsockopt,
 	.getsockopt	= sock_common_getsockopt,
@@ -188,6 +180,9 @@ int ltcp_af_init(void)
 	err = ltcp_ipv4_init();
 	if (err)
 		goto err_ipv4;
+	err = ltcp_ipv6_init();
+	if (err)
+		goto err_ipv6;
 	inet_register_protosw(&ltcp_protosw);
 	err = inet6_register_protosw(&ltcp6_protosw);
 	if (err)
@@ -196,6 +191,8 @@ int ltcp_af_init(void)
 
 err_protosw6:
 	inet_unregister_protosw(&ltcp_protosw);
+	ltcp_ipv6_exit();
+err_ipv6:
 	ltcp_ipv4_exit();
 err_ipv4:
 	proto_unregister(&ltcpv6_prot);
@@ -218,6 +215,7 @@ void ltcp_af_exit(void)
 	/* No ltcp socket is left (each holds the module), so no segment
 	 * can be ours any more: give the TCP slot back.
 	 */
+	ltcp_ipv6_exit();
 	ltcp_ipv4_exit();
 	proto_unregister(&ltcpv6_prot);
 	proto_unregister(&ltcp_prot);

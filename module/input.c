@@ -10,6 +10,7 @@
 #include <linux/skbuff.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -38,8 +39,11 @@ bool ltcp_segment_valid(struct sk_buff *skb)
 	/* SYN with FIN or RST is never sent by a conforming TCP. */
 	if (th->syn && (th->fin || th->rst))
 		return false;
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo) ||
-	    skb_checksum_complete(skb))
+	if (ltcp_skb_v6(skb) ?
+	    skb_checksum_init(skb, IPPROTO_TCP, ip6_compute_pseudo) :
+	    skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+		return false;
+	if (skb_checksum_complete(skb))
 		return false;
 
 	cb->seq = ntohl(th->seq);
@@ -524,7 +528,7 @@ static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	if (th->ack && (!ltcp_after(cb->ack_seq, iss) ||
 			ltcp_after(cb->ack_seq, tp->snd_nxt))) {
 		if (!th->rst)
-			ltcp_v4_send_reset(sk, skb);
+			ltcp_send_reset(sk, skb);
 		goto drop;
 	}
 	if (th->rst) {
@@ -646,7 +650,7 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (sk->sk_state == TCP_SYN_RECV) {
 		if (!ltcp_after(cb->ack_seq, tp->snd_una) ||
 		    ltcp_after(cb->ack_seq, tp->snd_nxt)) {
-			ltcp_v4_send_reset(sk, skb);
+			ltcp_send_reset(sk, skb);
 			goto drop;
 		}
 		ltcp_set_state(sk, TCP_ESTABLISHED);
@@ -734,7 +738,7 @@ static int ltcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	if (th->rst)
 		goto drop;
 	if (th->ack) {
-		ltcp_v4_send_reset(sk, skb);
+		ltcp_send_reset(sk, skb);
 		goto drop;
 	}
 	if (th->syn)
@@ -764,4 +768,96 @@ int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		return ret;
 	}
 	return ltcp_rcv_state_process(sk, skb);
+}
+
+/* The final delivery of a segment to a full ltcp socket. */
+static int ltcp_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	int ret = 0;
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		ret = ltcp_do_rcv(sk, skb);
+	} else {
+		skb_dst_force(skb);
+		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				   READ_ONCE(sk->sk_sndbuf)))
+			kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+	return ret;
+}
+
+/*
+ * The segment that completed a handshake, for the new child, which
+ * ltcp_check_req() returned bh-locked and referenced.
+ */
+static void ltcp_child_rcv(struct sock *listener, struct sock *child,
+			   struct sk_buff *skb)
+	__releases(&child->sk_lock.slock)
+{
+	if (!sock_owned_by_user(child)) {
+		ltcp_do_rcv(child, skb);
+	} else {
+		skb_dst_force(skb);
+		if (sk_add_backlog(child, skb, READ_ONCE(child->sk_rcvbuf)))
+			kfree_skb(skb);
+	}
+	bh_unlock_sock(child);
+	sock_put(child);
+	/* A connection is ready for accept(). */
+	listener->sk_data_ready(listener);
+}
+
+/**
+ * ltcp_rcv_sk() - a segment whose lookup found an ltcp socket
+ * @sk: a full, request (TCP_NEW_SYN_RECV) or TIME-WAIT socket of ltcp's
+ * @skb: the segment, skb->data at the TCP header; consumed
+ * @refcounted: the lookup took a reference on @sk, dropped here
+ *
+ * Shared by the IPv4 and IPv6 receive handlers.
+ */
+void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted)
+{
+	if (!ltcp_segment_valid(skb)) {
+		if (refcounted)
+			sock_gen_put(sk);
+		kfree_skb(skb);
+		return;
+	}
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		ltcp_tw_rcv(inet_twsk(sk), skb);
+		return;
+	}
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		struct request_sock *req = inet_reqsk(sk);
+		struct sock *listener = req->rsk_listener;
+		struct sock *child;
+
+		sock_hold(listener);
+		child = ltcp_check_req(listener, skb, req);
+		/* With a child, our lookup reference on req passed to the
+		 * accept queue; otherwise it is ours to drop.
+		 */
+		if (!child)
+			reqsk_put(req);
+		if (child) {
+			/* Taken inside inet_csk_clone_lock(). */
+			__acquire(&child->sk_lock.slock);
+			ltcp_child_rcv(listener, child, skb);
+		} else {
+			kfree_skb(skb);
+		}
+		sock_put(listener);
+		return;
+	}
+	if (sk->sk_state == TCP_LISTEN)
+		/* Listeners take SYNs without their lock: the request
+		 * queue has its own.
+		 */
+		ltcp_do_rcv(sk, skb);
+	else
+		ltcp_deliver(sk, skb);
+	if (refcounted)
+		sock_put(sk);
 }

@@ -127,12 +127,15 @@ int ltcp_v4_xmit(struct sock *sk, struct sk_buff *skb)
 			      inet->tos, inet->uc_ttl, df);
 }
 
-/*
- * A reply that has no full socket behind it (RST, an ACK from TIME-WAIT):
- * route it back to where @rx came from.
+/**
+ * ltcp_v4_send_reply() - send a reply that has no full socket behind it
+ *	(RST, an ACK from TIME-WAIT) back to where @rx came from
+ * @net: the namespace
+ * @rx: the segment answered
+ * @skb: the reply, TCP header built
  */
-static void ltcp_v4_send_reply(struct net *net, struct sk_buff *rx,
-			       struct sk_buff *skb)
+void ltcp_v4_send_reply(struct net *net, struct sk_buff *rx,
+			struct sk_buff *skb)
 {
 	const struct iphdr *rxh = ip_hdr(rx);
 	struct rtable *rt;
@@ -151,93 +154,6 @@ static void ltcp_v4_send_reply(struct net *net, struct sk_buff *rx,
 	skb_dst_set(skb, &rt->dst);
 	ltcp_v4_set_csum(skb, rxh->daddr, rxh->saddr);
 	ltcp_v4_output(net, NULL, skb, rxh->daddr, rxh->saddr, 0, 0, true);
-}
-
-static struct sk_buff *ltcp_v4_reply_skb(struct sk_buff *rx, int optlen)
-{
-	const struct tcphdr *rth = tcp_hdr(rx);
-	struct sk_buff *skb;
-	struct tcphdr *th;
-
-	skb = alloc_skb(MAX_TCP_HEADER, GFP_ATOMIC);
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, MAX_TCP_HEADER);
-	th = skb_push(skb, sizeof(*th) + optlen);
-	skb_reset_transport_header(skb);
-	memset(th, 0, sizeof(*th) + optlen);
-	th->source = rth->dest;
-	th->dest = rth->source;
-	th->doff = (sizeof(*th) + optlen) >> 2;
-	return skb;
-}
-
-/**
- * ltcp_v4_send_reset() - answer @rx with a RST, RFC 9293 section 3.10.7.1
- * @sk: the socket the segment reached, or NULL
- * @rx: the offending segment (never itself a RST)
- */
-void ltcp_v4_send_reset(const struct sock *sk, struct sk_buff *rx)
-{
-	const struct tcphdr *rth = tcp_hdr(rx);
-	struct ltcp_skb_cb *cb = LTCP_SKB_CB(rx);
-	struct net *net = sk ? sock_net(sk) : dev_net(rx->dev);
-	struct sk_buff *skb;
-	struct tcphdr *th;
-
-	if (rth->rst)
-		return;
-	skb = ltcp_v4_reply_skb(rx, 0);
-	if (!skb)
-		return;
-	th = tcp_hdr(skb);
-	th->rst = 1;
-	/* If the segment had an ACK, the RST takes its sequence number from
-	 * it; otherwise the RST has seq 0 and acknowledges the segment.
-	 */
-	if (rth->ack) {
-		th->seq = rth->ack_seq;
-	} else {
-		th->ack = 1;
-		th->ack_seq = htonl(cb->end_seq);
-	}
-	ltcp_v4_send_reply(net, rx, skb);
-}
-
-/**
- * ltcp_v4_send_reply_ack() - an ACK with no full socket (TIME-WAIT)
- * @net: the namespace
- * @rx: the segment being answered
- * @seq: our sequence number
- * @ack: the acknowledgment number
- * @win: the window field, already scaled down
- * @tsval: timestamp value
- * @tsecr: timestamp echo reply
- * @ts: include a timestamps option
- */
-void ltcp_v4_send_reply_ack(struct net *net, struct sk_buff *rx, u32 seq,
-			    u32 ack, u16 win, u32 tsval, u32 tsecr, bool ts)
-{
-	struct sk_buff *skb;
-	struct tcphdr *th;
-
-	skb = ltcp_v4_reply_skb(rx, ts ? 12 : 0);
-	if (!skb)
-		return;
-	th = tcp_hdr(skb);
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(ack);
-	th->ack = 1;
-	th->window = htons(win);
-	if (ts) {
-		__be32 *p = (__be32 *)(th + 1);
-
-		*p++ = htonl(LTCP_OPT_NOP << 24 | LTCP_OPT_NOP << 16 |
-			     LTCP_OPT_TS << 8 | LTCP_OPTLEN_TS);
-		*p++ = htonl(tsval);
-		*p = htonl(tsecr);
-	}
-	ltcp_v4_send_reply(net, rx, skb);
 }
 
 /**
@@ -366,45 +282,6 @@ failure:
 	return err;
 }
 
-/* The final delivery of a segment to a full ltcp socket. */
-static int ltcp_v4_deliver(struct sock *sk, struct sk_buff *skb)
-{
-	int ret = 0;
-
-	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
-		ret = ltcp_do_rcv(sk, skb);
-	} else {
-		skb_dst_force(skb);
-		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				   READ_ONCE(sk->sk_sndbuf)))
-			kfree_skb(skb);
-	}
-	bh_unlock_sock(sk);
-	return ret;
-}
-
-/*
- * The segment that completed a handshake, for the new child, which
- * ltcp_check_req() returned bh-locked and referenced.
- */
-static void ltcp_v4_child_rcv(struct sock *listener, struct sock *child,
-			      struct sk_buff *skb)
-	__releases(&child->sk_lock.slock)
-{
-	if (!sock_owned_by_user(child)) {
-		ltcp_do_rcv(child, skb);
-	} else {
-		skb_dst_force(skb);
-		if (sk_add_backlog(child, skb, READ_ONCE(child->sk_rcvbuf)))
-			kfree_skb(skb);
-	}
-	bh_unlock_sock(child);
-	sock_put(child);
-	/* A connection is ready for accept(). */
-	listener->sk_data_ready(listener);
-}
-
 static int ltcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
@@ -431,47 +308,7 @@ static int ltcp_v4_rcv(struct sk_buff *skb)
 		goto pass;
 	}
 
-	if (!ltcp_segment_valid(skb)) {
-		if (refcounted)
-			sock_gen_put(sk);
-		kfree_skb(skb);
-		return 0;
-	}
-	if (sk->sk_state == TCP_TIME_WAIT) {
-		ltcp_tw_rcv(inet_twsk(sk), skb);
-		return 0;
-	}
-	if (sk->sk_state == TCP_NEW_SYN_RECV) {
-		struct request_sock *req = inet_reqsk(sk);
-		struct sock *listener = req->rsk_listener;
-		struct sock *child;
-
-		sock_hold(listener);
-		child = ltcp_check_req(listener, skb, req);
-		/* With a child, our lookup reference on req passed to the
-		 * accept queue; otherwise it is ours to drop.
-		 */
-		if (!child)
-			reqsk_put(req);
-		if (child) {
-			/* Taken inside inet_csk_clone_lock(). */
-			__acquire(&child->sk_lock.slock);
-			ltcp_v4_child_rcv(listener, child, skb);
-		} else {
-			kfree_skb(skb);
-		}
-		sock_put(listener);
-		return 0;
-	}
-	if (sk->sk_state == TCP_LISTEN)
-		/* Listeners take SYNs without their lock: the request
-		 * queue has its own.
-		 */
-		ltcp_do_rcv(sk, skb);
-	else
-		ltcp_v4_deliver(sk, skb);
-	if (refcounted)
-		sock_put(sk);
+	ltcp_rcv_sk(sk, skb, refcounted);
 	return 0;
 
 pass:

@@ -170,6 +170,21 @@ enum {
 	LTCP_DEFER_DELACK_TIMER,
 };
 
+/* Does @sk speak IPv6 on the wire? (An AF_INET6 socket with a v4-mapped
+ * peer speaks IPv4.)
+ */
+static inline bool ltcp_sk_v6(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET6 &&
+	       !ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+}
+
+/* Did @skb arrive over IPv6? */
+static inline bool ltcp_skb_v6(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IPV6);
+}
+
 static inline struct ltcp_sock *ltcp_sk(const struct sock *sk)
 {
 	return (struct ltcp_sock *)sk;
@@ -283,6 +298,7 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
 bool ltcp_segment_valid(struct sk_buff *skb);
+void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
 
 /* output.c */
 int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
@@ -302,6 +318,9 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
 				 struct request_sock *req, struct dst_entry *dst);
 unsigned int ltcp_current_mss(struct sock *sk);
 void ltcp_delack_schedule(struct sock *sk);
+void ltcp_send_reset(const struct sock *sk, struct sk_buff *rx);
+void ltcp_send_reply_ack(struct net *net, struct sk_buff *rx, u32 seq,
+			 u32 ack, u16 win, u32 tsval, u32 tsecr, bool ts);
 
 /* timer.c */
 void ltcp_init_xmit_timers(struct sock *sk);
@@ -312,7 +331,9 @@ void ltcp_rtt_sample(struct sock *sk, long rtt_us);
 
 /* minisocks.c: request and TIME-WAIT sockets */
 extern struct request_sock_ops ltcp_request_sock_ops;
+extern struct request_sock_ops ltcp6_request_sock_ops;
 extern struct timewait_sock_ops ltcp_timewait_sock_ops;
+extern struct timewait_sock_ops ltcp6_timewait_sock_ops;
 int ltcp_conn_request(struct sock *sk, struct sk_buff *skb);
 struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
 			    struct request_sock *req);
@@ -324,13 +345,31 @@ int ltcp_ipv4_init(void);
 void ltcp_ipv4_exit(void);
 int ltcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int ltcp_v4_xmit(struct sock *sk, struct sk_buff *skb);
-void ltcp_v4_send_reset(const struct sock *sk, struct sk_buff *skb);
-void ltcp_v4_send_reply_ack(struct net *net, struct sk_buff *skb, u32 seq,
-			    u32 ack, u16 win, u32 tsval, u32 tsecr, bool ts);
+void ltcp_v4_send_reply(struct net *net, struct sk_buff *rx,
+			struct sk_buff *skb);
 int ltcp_v4_send_synack(const struct sock *sk, struct dst_entry *dst,
 			struct request_sock *req);
 u32 ltcp_v4_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u32 ltcp_v4_ts_offset(__be32 saddr, __be32 daddr);
+
+/* ipv6.c */
+int ltcp_ipv6_init(void);
+void ltcp_ipv6_exit(void);
+int ltcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int ltcp_v6_xmit(struct sock *sk, struct sk_buff *skb);
+void ltcp_v6_send_reply(struct net *net, struct sk_buff *rx,
+			struct sk_buff *skb);
+int ltcp_v6_send_synack(const struct sock *sk, struct dst_entry *dst,
+			struct request_sock *req);
+u32 ltcp_v6_isn(const struct in6_addr *saddr, const struct in6_addr *daddr,
+		__be16 sport, __be16 dport);
+u32 ltcp_v6_ts_offset(const struct in6_addr *saddr,
+		      const struct in6_addr *daddr);
+void ltcp_v6_mapped_child(const struct sock *sk, struct sock *newsk,
+			  struct sk_buff *skb);
+struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
+				     struct request_sock *req,
+				     struct sk_buff *skb);
 
 /* sysctl.c */
 int ltcp_sysctl_init(void);

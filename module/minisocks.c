@@ -41,10 +41,17 @@ static struct ltcp_timewait_sock *ltcp_twsk(const struct inet_timewait_sock *tw)
 	return (struct ltcp_timewait_sock *)tw;
 }
 
+static int ltcp_send_synack(const struct sock *sk, struct request_sock *req)
+{
+	if (req->rsk_ops->family == AF_INET6)
+		return ltcp_v6_send_synack(sk, NULL, req);
+	return ltcp_v4_send_synack(sk, NULL, req);
+}
+
 static int ltcp_rtx_synack(const struct sock *sk, struct request_sock *req)
 {
 	req->num_retrans++;
-	return ltcp_v4_send_synack(sk, NULL, req);
+	return ltcp_send_synack(sk, req);
 }
 
 static void ltcp_syn_ack_timeout(const struct request_sock *req)
@@ -56,8 +63,19 @@ static void ltcp_reqsk_destructor(struct request_sock *req)
 	kfree(rcu_dereference_protected(inet_rsk(req)->ireq_opt, 1));
 }
 
+/* Requests that came over IPv4 (also to an IPv6 listener: the child is
+ * v4-mapped) and over IPv6; one slab each, as each proto makes its own.
+ */
 struct request_sock_ops ltcp_request_sock_ops __read_mostly = {
 	.family		= PF_INET,
+	.obj_size	= sizeof(struct ltcp_request_sock),
+	.rtx_syn_ack	= ltcp_rtx_synack,
+	.destructor	= ltcp_reqsk_destructor,
+	.syn_ack_timeout = ltcp_syn_ack_timeout,
+};
+
+struct request_sock_ops ltcp6_request_sock_ops __read_mostly = {
+	.family		= PF_INET6,
 	.obj_size	= sizeof(struct ltcp_request_sock),
 	.rtx_syn_ack	= ltcp_rtx_synack,
 	.destructor	= ltcp_reqsk_destructor,
@@ -79,6 +97,11 @@ struct timewait_sock_ops ltcp_timewait_sock_ops = {
 	.twsk_unique	= ltcp_twsk_unique,
 };
 
+struct timewait_sock_ops ltcp6_timewait_sock_ops = {
+	.twsk_obj_size	= sizeof(struct ltcp_timewait_sock),
+	.twsk_unique	= ltcp_twsk_unique,
+};
+
 /**
  * ltcp_conn_request() - a SYN reached a listener: RFC 9293 3.10.7.2
  * @sk: the listener, bh-locked
@@ -92,7 +115,7 @@ struct timewait_sock_ops ltcp_timewait_sock_ops = {
 int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
+	bool v6 = ltcp_skb_v6(skb);
 	struct inet_request_sock *ireq;
 	struct ltcp_request_sock *lreq;
 	struct request_sock *req;
@@ -101,24 +124,45 @@ int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 	if (inet_csk_reqsk_queue_is_full(sk) || sk_acceptq_is_full(sk))
 		return 0;
 
-	req = inet_reqsk_alloc(&ltcp_request_sock_ops, sk, true);
+	req = inet_reqsk_alloc(v6 ? &ltcp6_request_sock_ops :
+				    &ltcp_request_sock_ops, sk, true);
 	if (!req)
 		return 0;
 	ireq = inet_rsk(req);
 	lreq = ltcp_rsk(req);
 
 	ltcp_parse_options(th, &opt);
-	sk_rcv_saddr_set(req_to_sk(req), iph->daddr);
-	sk_daddr_set(req_to_sk(req), iph->saddr);
 	ireq->ir_num = ntohs(th->dest);
 	ireq->ir_rmt_port = th->source;
 	ireq->ir_iif = inet_request_bound_dev_if(sk, skb);
 	ireq->ir_mark = inet_request_mark(sk, skb);
 	RCU_INIT_POINTER(ireq->ireq_opt, NULL);
+	if (v6) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ireq->ir_v6_rmt_addr = ip6h->saddr;
+		ireq->ir_v6_loc_addr = ip6h->daddr;
+		/* A link-local peer is reached on the interface it came
+		 * in on.
+		 */
+		if (!sk->sk_bound_dev_if &&
+		    ipv6_addr_type(&ireq->ir_v6_rmt_addr) & IPV6_ADDR_LINKLOCAL)
+			ireq->ir_iif = inet6_iif(skb);
+		lreq->snt_isn = ltcp_v6_isn(&ip6h->daddr, &ip6h->saddr,
+					    th->dest, th->source);
+		lreq->ts_offset = ltcp_v6_ts_offset(&ip6h->daddr,
+						    &ip6h->saddr);
+	} else {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		sk_rcv_saddr_set(req_to_sk(req), iph->daddr);
+		sk_daddr_set(req_to_sk(req), iph->saddr);
+		lreq->snt_isn = ltcp_v4_isn(iph->daddr, iph->saddr, th->dest,
+					    th->source);
+		lreq->ts_offset = ltcp_v4_ts_offset(iph->daddr, iph->saddr);
+	}
 
 	lreq->rcv_isn = LTCP_SKB_CB(skb)->seq;
-	lreq->snt_isn = ltcp_v4_isn(iph->daddr, iph->saddr, th->dest,
-				    th->source);
 	lreq->mss = opt.mss;
 	/* RFC 7323 2.2 and 3.2: an option is used only when both sides
 	 * offered it; the sysctls that turn them off arrive with net.ltcp.
@@ -131,15 +175,40 @@ int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 		ireq->rcv_wscale = ltcp_wscale_for(ltcp_rcvbuf_max(sk));
 	}
 	lreq->ts_recent = opt.saw_ts ? opt.tsval : 0;
-	lreq->ts_offset = ltcp_v4_ts_offset(iph->daddr, iph->saddr);
 
 	if (!inet_csk_reqsk_queue_hash_add(sk, req, LTCP_TIMEOUT_INIT)) {
 		reqsk_free(req);
 		return 0;
 	}
-	ltcp_v4_send_synack(sk, NULL, req);
+	ltcp_send_synack(sk, req);
 	reqsk_put(req);
 	return 0;
+}
+
+static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
+				      struct sk_buff *skb,
+				      struct request_sock *req,
+				      struct dst_entry *dst);
+
+/* An IPv6 child: its addresses and route from the request. */
+static struct sock *ltcp_create_child6(struct sock *sk, struct sk_buff *skb,
+				       struct request_sock *req)
+{
+	struct dst_entry *dst;
+	struct sock *newsk;
+
+	newsk = inet_csk_clone_lock(sk, req, GFP_ATOMIC);
+	if (!newsk)
+		return NULL;
+	dst = ltcp_v6_child_init(sk, newsk, req, skb);
+	if (!dst) {
+		/* Nothing hashed yet: undo the clone as its caller would. */
+		inet_csk_prepare_forced_close(newsk);
+		inet_csk(newsk)->icsk_ca_ops = NULL;
+		ltcp_done(newsk);
+		return NULL;
+	}
+	return ltcp_child_finish(sk, newsk, skb, req, dst);
 }
 
 /* The child of a listener: a full socket in SYN-RECEIVED made from @req. */
@@ -147,14 +216,12 @@ static struct sock *ltcp_create_child(struct sock *sk, struct sk_buff *skb,
 				      struct request_sock *req)
 {
 	struct inet_request_sock *ireq = inet_rsk(req);
-	struct ltcp_request_sock *lreq = ltcp_rsk(req);
-	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct inet_sock *newinet;
-	struct ltcp_sock *newlsk;
-	struct tcp_sock *newtp;
 	struct dst_entry *dst;
-	bool found_dup = false;
 	struct sock *newsk;
+
+	if (req->rsk_ops->family == AF_INET6)
+		return ltcp_create_child6(sk, skb, req);
 
 	dst = inet_csk_route_req(sk, &inet_sk(sk)->cork.fl.u.ip4, req);
 	if (!dst)
@@ -165,17 +232,34 @@ static struct sock *ltcp_create_child(struct sock *sk, struct sk_buff *skb,
 		return NULL;
 	}
 	newinet = inet_sk(newsk);
-	newtp = tcp_sk(newsk);
-	newlsk = ltcp_sk(newsk);
-
 	newinet->inet_daddr = ireq->ir_rmt_addr;
 	newinet->inet_rcv_saddr = ireq->ir_loc_addr;
 	newinet->inet_saddr = ireq->ir_loc_addr;
 	newinet->inet_opt = NULL;
 	newinet->mc_index = inet_iif(skb);
 	newinet->mc_ttl = ip_hdr(skb)->ttl;
-	atomic_set(&newinet->inet_id, get_random_u16());
 	newsk->sk_gso_type = SKB_GSO_TCPV4;
+	if (sk->sk_family == AF_INET6)
+		/* An IPv4 connection to an IPv6 listener: v4-mapped. */
+		ltcp_v6_mapped_child(sk, newsk, skb);
+	return ltcp_child_finish(sk, newsk, skb, req, dst);
+}
+
+/* What every child needs, whatever its family; @newsk is bh-locked. */
+static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
+				      struct sk_buff *skb,
+				      struct request_sock *req,
+				      struct dst_entry *dst)
+{
+	struct inet_request_sock *ireq = inet_rsk(req);
+	struct ltcp_request_sock *lreq = ltcp_rsk(req);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct inet_sock *newinet = inet_sk(newsk);
+	struct ltcp_sock *newlsk = ltcp_sk(newsk);
+	struct tcp_sock *newtp = tcp_sk(newsk);
+	bool found_dup = false;
+
+	atomic_set(&newinet->inet_id, get_random_u16());
 	sk_setup_caps(newsk, dst);
 	sk_set_txhash(newsk);
 
@@ -288,7 +372,7 @@ struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
 	if (!th->ack)
 		return NULL;
 	if (cb->ack_seq != lreq->snt_isn + 1) {
-		ltcp_v4_send_reset(sk, skb);
+		ltcp_send_reset(sk, skb);
 		return NULL;
 	}
 	if (cb->seq != lreq->rcv_isn + 1)
@@ -327,6 +411,13 @@ void ltcp_time_wait(struct sock *sk, int state, int timeo)
 		ltw->ts_recent = tp->rx_opt.ts_recent;
 		ltw->ts_offset = ltcp_sk(sk)->ts_offset;
 		ltw->tstamp_ok = tp->rx_opt.tstamp_ok;
+		if (tw->tw_family == AF_INET6) {
+			/* The lookups of IPv6 segments match these. */
+			tw->tw_v6_daddr = sk->sk_v6_daddr;
+			tw->tw_v6_rcv_saddr = sk->sk_v6_rcv_saddr;
+			tw->tw_tclass = inet6_sk(sk)->tclass;
+			tw->tw_ipv6only = sk->sk_ipv6only;
+		}
 		local_bh_disable();
 		inet_twsk_schedule(tw, timeo);
 		/* After the hash dance the hash and the timer own tw. */
@@ -363,9 +454,9 @@ void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb)
 		inet_twsk_reschedule(tw, LTCP_TIMEWAIT_LEN);
 	if (opt.saw_ts && ltw->tstamp_ok)
 		ltw->ts_recent = opt.tsval;
-	ltcp_v4_send_reply_ack(twsk_net(tw), skb, ltw->snd_nxt, ltw->rcv_nxt,
-			       ltw->rcv_wnd, ltcp_ts_now() + ltw->ts_offset,
-			       ltw->ts_recent, ltw->tstamp_ok);
+	ltcp_send_reply_ack(twsk_net(tw), skb, ltw->snd_nxt, ltw->rcv_nxt,
+			    ltw->rcv_wnd, ltcp_ts_now() + ltw->ts_offset,
+			    ltw->ts_recent, ltw->tstamp_ok);
 	inet_twsk_put(tw);
 	kfree_skb(skb);
 }

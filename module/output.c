@@ -198,6 +198,8 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		tp->bytes_sent += skb->len - hlen;
 	}
 	icsk->icsk_ack.lrcvtime = tcp_jiffies32;
+	if (ltcp_sk_v6(sk))
+		return ltcp_v6_xmit(sk, skb);
 	return ltcp_v4_xmit(sk, skb);
 }
 
@@ -666,4 +668,101 @@ void ltcp_init_transfer(struct sock *sk)
 			icsk->icsk_ca_ops->init(sk);
 		icsk->icsk_ca_initialized = 1;
 	}
+}
+
+static struct sk_buff *ltcp_reply_skb(struct sk_buff *rx, int optlen)
+{
+	const struct tcphdr *rth = tcp_hdr(rx);
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = alloc_skb(MAX_TCP_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MAX_TCP_HEADER);
+	th = skb_push(skb, sizeof(*th) + optlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th) + optlen);
+	th->source = rth->dest;
+	th->dest = rth->source;
+	th->doff = (sizeof(*th) + optlen) >> 2;
+	return skb;
+}
+
+/* Route and send a reply by the family of the segment it answers. */
+static void ltcp_send_reply(struct net *net, struct sk_buff *rx,
+			    struct sk_buff *skb)
+{
+	if (ltcp_skb_v6(rx))
+		ltcp_v6_send_reply(net, rx, skb);
+	else
+		ltcp_send_reply(net, rx, skb);
+}
+
+/**
+ * ltcp_send_reset() - answer @rx with a RST, RFC 9293 section 3.10.7.1
+ * @sk: the socket the segment reached, or NULL
+ * @rx: the offending segment (never itself a RST)
+ */
+void ltcp_send_reset(const struct sock *sk, struct sk_buff *rx)
+{
+	const struct tcphdr *rth = tcp_hdr(rx);
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(rx);
+	struct net *net = sk ? sock_net(sk) : dev_net(rx->dev);
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	if (rth->rst)
+		return;
+	skb = ltcp_reply_skb(rx, 0);
+	if (!skb)
+		return;
+	th = tcp_hdr(skb);
+	th->rst = 1;
+	/* If the segment had an ACK, the RST takes its sequence number from
+	 * it; otherwise the RST has seq 0 and acknowledges the segment.
+	 */
+	if (rth->ack) {
+		th->seq = rth->ack_seq;
+	} else {
+		th->ack = 1;
+		th->ack_seq = htonl(cb->end_seq);
+	}
+	ltcp_send_reply(net, rx, skb);
+}
+
+/**
+ * ltcp_send_reply_ack() - an ACK with no full socket (TIME-WAIT)
+ * @net: the namespace
+ * @rx: the segment being answered
+ * @seq: our sequence number
+ * @ack: the acknowledgment number
+ * @win: the window field, already scaled down
+ * @tsval: timestamp value
+ * @tsecr: timestamp echo reply
+ * @ts: include a timestamps option
+ */
+void ltcp_send_reply_ack(struct net *net, struct sk_buff *rx, u32 seq,
+			 u32 ack, u16 win, u32 tsval, u32 tsecr, bool ts)
+{
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = ltcp_reply_skb(rx, ts ? 12 : 0);
+	if (!skb)
+		return;
+	th = tcp_hdr(skb);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->ack = 1;
+	th->window = htons(win);
+	if (ts) {
+		__be32 *p = (__be32 *)(th + 1);
+
+		*p++ = htonl(LTCP_OPT_NOP << 24 | LTCP_OPT_NOP << 16 |
+			     LTCP_OPT_TS << 8 | LTCP_OPTLEN_TS);
+		*p++ = htonl(tsval);
+		*p = htonl(tsecr);
+	}
+	ltcp_send_reply(net, rx, skb);
 }

@@ -35,8 +35,7 @@ unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu)
 	int mss;
 
 	mss = (int)pmtu - icsk->icsk_ext_hdr_len - sizeof(struct tcphdr) -
-	      (sk->sk_family == AF_INET6 ? sizeof(struct ipv6hdr) :
-					   sizeof(struct iphdr));
+	      (ltcp_sk_v6(sk) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr));
 	if (tp->rx_opt.mss_clamp && mss > tp->rx_opt.mss_clamp)
 		mss = tp->rx_opt.mss_clamp;
 	if (tp->rx_opt.user_mss && mss > tp->rx_opt.user_mss)

@@ -4,8 +4,8 @@
 # Interop: a transfer in both directions at once over one connection,
 # checked with SHA-256 at both ends, for ltcp<->ltcp, ltcp client<->kernel
 # server and kernel client<->ltcp server; over loopback, over veth between
-# two namespaces, and over veth with netem delay, loss and reordering.
-# IPv4 only until ltcp's IPv6 half lands.
+# two namespaces, and over veth with netem delay, loss and reordering;
+# over IPv4 and IPv6.
 #
 # LTCP_INTEROP_MB sets the size of each direction (default 4 MiB).
 . "$(dirname "$0")/ltcp_lib.sh"
@@ -27,10 +27,15 @@ down=$(sha256sum <"$dir/down" | cut -d' ' -f1)
 port=7100
 
 # xfer NAME CLIENT_NS SERVER_NS ADDR CLIENT_PROTO SERVER_PROTO
+# The server listens on IPv6 (dual stack) for an IPv6 address, and when
+# LTCP_XFER_V6_LISTEN is set (IPv4 clients then reach a v4-mapped child).
 xfer() {
 	local name=$1 cns=$2 sns=$3 addr=$4 cproto=$5 sproto=$6 got_up got_down
+	local fam=
+	case "$addr" in *:*) fam=-6 ;; esac
+	[ -n "${LTCP_XFER_V6_LISTEN:-}" ] && fam=-6
 	port=$((port + 1))
-	ip netns exec "$sns" timeout 120 ./ltcp_xfer -l $port -P "$sproto" \
+	ip netns exec "$sns" timeout 120 ./ltcp_xfer -l $port -P "$sproto" $fam \
 		<"$dir/down" >"$dir/srv.out" 2>"$dir/srv.err" &
 	local srv=$!
 	ltcp_wait_port "$sns" $port
@@ -60,10 +65,13 @@ matrix() {
 # Loopback, in a namespace of its own.
 ip netns add ltcp-io-a && ip -n ltcp-io-a link set lo up
 matrix loopback ltcp-io-a ltcp-io-a 127.0.0.1
+matrix "loopback ipv6" ltcp-io-a ltcp-io-a ::1
 ip netns del ltcp-io-a
 
 ltcp_veth_pair ltcp-io-a ltcp-io-b || exit $KSFT_FAIL
 matrix veth ltcp-io-a ltcp-io-b 198.18.0.2
+matrix "veth ipv6" ltcp-io-a ltcp-io-b 2001:db8::2
+LTCP_XFER_V6_LISTEN=1 matrix "veth v4-mapped" ltcp-io-a ltcp-io-b 198.18.0.2
 
 for impair in "delay 20ms" "delay 5ms loss 1%" "delay 5ms reorder 25% 50%" \
 	"delay 5ms duplicate 5%" "delay 5ms corrupt 0.5%"; do
@@ -72,5 +80,6 @@ for impair in "delay 20ms" "delay 5ms loss 1%" "delay 5ms reorder 25% 50%" \
 	# shellcheck disable=SC2086
 	ip netns exec ltcp-io-b tc qdisc replace dev veth0 root netem $impair limit 10000
 	matrix "netem $impair" ltcp-io-a ltcp-io-b 198.18.0.2
+	matrix "netem ipv6 $impair" ltcp-io-a ltcp-io-b 2001:db8::2
 done
 ltcp_exit
