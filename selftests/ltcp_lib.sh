@@ -56,11 +56,12 @@ ltcp_module_loaded() {
 	grep -q "^$1 " /proc/modules
 }
 
-# ltcp_rmmod_wait NAME: unload a module, waiting up to 10 s for the sockets
-# that still hold it to finish closing
+# ltcp_rmmod_wait NAME [SECONDS]: unload a module, waiting (10 s by
+# default) for the sockets that still hold it to finish closing. Every
+# ltcp TIME-WAIT socket holds ltcp.ko for its 60 s.
 ltcp_rmmod_wait() {
-	local i
-	for i in $(seq 1 50); do
+	local i tries=$((${2:-10} * 5))
+	for i in $(seq 1 $tries); do
 		rmmod "$1" 2>/dev/null && return 0
 		ltcp_module_loaded "$1" || return 0
 		sleep 0.2

@@ -15,8 +15,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Start from an unloaded module.
-rmmod ltcp 2>/dev/null
+# Start from an unloaded module (TIME-WAIT sockets of earlier tests may
+# hold it for up to 60 s).
+ltcp_rmmod_wait ltcp 70 2>/dev/null
 ltcp_check_not "ltcp not loaded at start" ltcp_module_loaded ltcp
 
 # A namespace that exists before the module loads gets net.ltcp too.

@@ -7,13 +7,9 @@
 
 # TIME-WAIT sockets hold ltcp.ko for their 2 MSL (60 s), as every ltcp
 # socket does: wait for the last of them.
-for _ in $(seq 1 70); do
-	grep -q '^ltcp [0-9]* 0 ' /proc/modules && break
-	sleep 1
-done
 for m in $(awk '$1 ~ /^ltcp_/ { print $1 }' /proc/modules) ltcp; do
 	ltcp_module_loaded "$m" || continue
-	if ltcp_rmmod_wait "$m"; then
+	if ltcp_rmmod_wait "$m" 70; then
 		ltcp_ok "rmmod $m"
 	else
 		ltcp_fail "rmmod $m: $(grep "^$m " /proc/modules)"
