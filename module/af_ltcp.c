@@ -217,6 +217,7 @@ void ltcp_af_exit(void)
 	 */
 	ltcp_ipv6_exit();
 	ltcp_ipv4_exit();
+	ltcp_cong_exit();
 	proto_unregister(&ltcpv6_prot);
 	proto_unregister(&ltcp_prot);
 }

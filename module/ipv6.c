@@ -169,7 +169,7 @@ void ltcp_v6_send_reply(struct net *net, struct sk_buff *rx,
 	skb_dst_set(skb, dst);
 	ltcp_v6_set_csum(skb, &fl6.saddr, &fl6.daddr);
 	memset(IP6CB(skb), 0, sizeof(struct inet6_skb_parm));
-	ip6_xmit(NULL, skb, &fl6, fl6.flowi6_mark, NULL, 0, 0);
+	ip6_xmit(ltcp_ctl_sock6(net), skb, &fl6, fl6.flowi6_mark, NULL, 0, 0);
 }
 
 /**

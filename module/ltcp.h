@@ -102,6 +102,8 @@ struct ltcp_skb_cb {
 
 #define LTCP_SKB_CB(skb)	((struct ltcp_skb_cb *)&((skb)->cb[0]))
 
+struct ltcp_ca_holder;
+
 /**
  * struct ltcp_sock - an ltcp endpoint
  * @tp: the standard TCP socket fields. It comes first so that tcp_sk(),
@@ -116,6 +118,8 @@ struct ltcp_skb_cb {
  * @recover: snd_nxt when loss recovery began (RFC 6582)
  * @in_recovery: fast recovery is running
  * @fin_queued: close() or shutdown(SHUT_WR) queued our FIN
+ * @ca_holder: the kernel TCP socket that looked up and holds the congestion
+ *	control chosen with TCP_CONGESTION (cong.c), or NULL
  *
  * Loss bookkeeping uses tcp_sock's packets_out, lost_out and retrans_out
  * (tcp_packets_in_flight() reads them), kept per segment in
@@ -128,6 +132,7 @@ struct ltcp_sock {
 	u32 ts_offset;
 	u32 dupacks;
 	u32 recover;
+	struct ltcp_ca_holder *ca_holder;
 	u8 in_recovery:1,
 	   fin_queued:1;
 };
@@ -287,6 +292,11 @@ void ltcp_release_cb(struct sock *sk);
 void ltcp_write_space(struct sock *sk);
 unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
 
+/* cong.c */
+int ltcp_cong_set(struct sock *sk, char *name);
+void ltcp_cong_drop(struct sock *sk);
+void ltcp_cong_exit(void);
+
 /* sockopt.c */
 int ltcp_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen);
@@ -371,8 +381,9 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
 				     struct request_sock *req,
 				     struct sk_buff *skb);
 
-/* sysctl.c */
+/* sysctl.c: per-namespace state */
 int ltcp_sysctl_init(void);
 void ltcp_sysctl_exit(void);
+struct sock *ltcp_ctl_sock6(struct net *net);
 
 #endif /* _LTCP_LTCP_H */

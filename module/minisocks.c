@@ -205,6 +205,7 @@ static struct sock *ltcp_create_child6(struct sock *sk, struct sk_buff *skb,
 		/* Nothing hashed yet: undo the clone as its caller would. */
 		inet_csk_prepare_forced_close(newsk);
 		inet_csk(newsk)->icsk_ca_ops = NULL;
+		ltcp_sk(newsk)->ca_holder = NULL;
 		ltcp_done(newsk);
 		return NULL;
 	}
@@ -272,6 +273,10 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newlsk->dupacks = 0;
 	newlsk->in_recovery = 0;
 	newlsk->fin_queued = 0;
+	/* The listener's algorithm, held by a module reference below
+	 * rather than by the listener's holder socket.
+	 */
+	newlsk->ca_holder = NULL;
 	newlsk->ts_offset = lreq->ts_offset;
 	newtp->out_of_order_queue = RB_ROOT;
 	newtp->rcv_nxt = lreq->rcv_isn + 1;
@@ -330,6 +335,7 @@ put_and_exit:
 	newinet->inet_opt = NULL;
 	inet_csk_prepare_forced_close(newsk);
 	inet_csk(newsk)->icsk_ca_ops = NULL;
+	newlsk->ca_holder = NULL;
 	ltcp_done(newsk);
 	return NULL;
 }

@@ -83,6 +83,7 @@ static void ltcp_assign_cc(struct sock *sk)
 	rcu_read_unlock();
 	inet_csk(sk)->icsk_ca_ops = ca;
 	inet_csk(sk)->icsk_ca_initialized = 0;
+	ltcp_sk(sk)->ca_holder = NULL;
 }
 
 /**
@@ -160,12 +161,7 @@ void ltcp_destroy_sock(struct sock *sk)
 
 	inet_csk_clear_xmit_timers(sk);
 	ltcp_purge_queues(sk);
-	if (icsk->icsk_ca_ops) {
-		if (icsk->icsk_ca_initialized && icsk->icsk_ca_ops->release)
-			icsk->icsk_ca_ops->release(sk);
-		module_put(icsk->icsk_ca_ops->owner);
-		icsk->icsk_ca_ops = NULL;
-	}
+	ltcp_cong_drop(sk);
 	if (icsk->icsk_bind_hash)
 		inet_put_port(sk);
 }

@@ -17,6 +17,22 @@ static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 	struct tcp_sock *tp = tcp_sk(sk);
 	int val, err = 0;
 
+	if (optname == TCP_CONGESTION) {
+		char name[TCP_CA_NAME_MAX];
+
+		if (optlen < 1)
+			return -EINVAL;
+		val = strncpy_from_sockptr(name, optval,
+					   min_t(long, TCP_CA_NAME_MAX - 1,
+						 optlen));
+		if (val < 0)
+			return -EFAULT;
+		name[val] = 0;
+		lock_sock(sk);
+		err = ltcp_cong_set(sk, name);
+		release_sock(sk);
+		return err;
+	}
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))

@@ -2,11 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The demo, inside the test VM: load ltcp and a congestion control, select
-# it with sysctl, and run iperf3 between two network namespaces over veth.
-#
-# Until the ltcp core carries data, both ends are the kernel's TCP running
-# ltcp's congestion-control module; ltcp.ko is loaded to show it does no
-# harm beside it.
+# it with sysctl, and run iperf3 between two network namespaces over veth:
+# the client is ltcp (iperf3 under ltcpize), the server the kernel's TCP.
 . /ltcp/selftests/ltcp_lib.sh
 cc=${LTCP_DEMO_CC:-ltcp_cubic}
 secs=${LTCP_DEMO_SECONDS:-5}
@@ -24,10 +21,10 @@ echo "demo: available: $(cat /proc/sys/net/ipv4/tcp_available_congestion_control
 ltcp_veth_pair demo-a demo-b || die "namespaces"
 ip netns exec demo-b iperf3 -s -1 -p 5201 >/dev/null &
 ltcp_wait_port demo-b 5201 || die "iperf3 server did not start"
-ip netns exec demo-a iperf3 -c 198.18.0.2 -p 5201 -t "$secs" -i 1 &
+ip netns exec demo-a ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t "$secs" -i 1 &
 client=$!
 sleep 2
-echo "demo: the connection as the kernel reports it (ss -ti):"
+echo "demo: the connections as ss -ti shows them (ltcp's client side):"
 ip netns exec demo-a ss -tin dst 198.18.0.2 | sed 's/^/demo:   /'
 wait $client || die "iperf3 client failed"
 ip netns del demo-a

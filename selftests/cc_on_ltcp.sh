@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Congestion controls on ltcp: an ltcp socket runs its namespace's default
+# (net.ipv4.tcp_congestion_control) or the one TCP_CONGESTION names, with
+# the kernel's rules for names (unknown: an error; modules autoload), and
+# holds a module while it uses it. Checked with iperf3 under ltcpize
+# against the kernel's TCP: the algorithm iperf3 reads back with
+# TCP_CONGESTION, the bytes moved, and rmmod of the module in use.
+. "$(dirname "$0")/ltcp_lib.sh"
+ltcp_require_module ltcp
+
+server=
+cleanup() {
+	[ -n "$server" ] && kill "$server" 2>/dev/null
+	ip netns del ltcp-cl-a 2>/dev/null
+	ip netns del ltcp-cl-b 2>/dev/null
+	sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed"
+}
+allowed=$(cat /proc/sys/net/ipv4/tcp_allowed_congestion_control)
+trap cleanup EXIT
+ltcp_veth_pair ltcp-cl-a ltcp-cl-b || exit $KSFT_FAIL
+A="ip netns exec ltcp-cl-a"
+B="ip netns exec ltcp-cl-b"
+
+# json_field FILE NAME: a string field of iperf3's JSON
+json_field() {
+	sed -n "s/.*\"$2\":[[:space:]]*\"\([^\"]*\)\".*/\1/p" "$1" | head -n 1
+}
+bytes_of() {
+	grep -A4 '"sum_received"' "$1" | sed -n 's/.*"bytes":[[:space:]]*\([0-9]*\).*/\1/p' |
+		head -n 1
+}
+
+$B iperf3 -s -p 5201 >/dev/null 2>&1 &
+server=$!
+ltcp_wait_port ltcp-cl-b 5201 || ltcp_fail "iperf3 server did not start"
+
+ccs="reno cubic"
+for m in ltcp_cubic ltcp_dctcp; do
+	[ -e "/lib/modules/$(uname -r)/extra/$m.ko" ] && ccs="$ccs $m"
+done
+for cc in $ccs; do
+	# The namespace default. Only a registered algorithm can be allowed
+	# to other namespaces: load it first.
+	modprobe "$cc" 2>/dev/null
+	sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed $cc"
+	$A sysctl -qw net.ipv4.tcp_congestion_control="$cc"
+	$A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 2 -J >/tmp/cl.json
+	ltcp_check "$cc as the namespace default: iperf3 ran" test $? -eq 0
+	ltcp_check "... the ltcp socket runs $cc" \
+		test "$(json_field /tmp/cl.json sender_tcp_congestion)" = "$cc"
+	ltcp_check "... data moved ($(bytes_of /tmp/cl.json) bytes)" \
+		test "$(bytes_of /tmp/cl.json)" -gt 1000000
+	# Per socket, with TCP_CONGESTION, from another default.
+	$A sysctl -qw net.ipv4.tcp_congestion_control=reno
+	$A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 2 -C "$cc" -J >/tmp/cl.json
+	ltcp_check "$cc by TCP_CONGESTION: iperf3 ran" test $? -eq 0
+	ltcp_check "... the ltcp socket runs $cc" \
+		test "$(json_field /tmp/cl.json sender_tcp_congestion)" = "$cc"
+done
+
+# A module in use by an ltcp socket cannot go; it can once the socket is
+# gone.
+if [[ " $ccs " == *" ltcp_cubic "* ]]; then
+	$A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 3 -C ltcp_cubic >/dev/null &
+	client=$!
+	sleep 1.5
+	ltcp_check_not "rmmod ltcp_cubic refused while an ltcp socket runs it" \
+		rmmod ltcp_cubic 2>/dev/null
+	wait $client
+	ltcp_check "rmmod ltcp_cubic once the sockets are gone" \
+		ltcp_rmmod_wait ltcp_cubic 70
+fi
+
+# An unknown name is refused; the socket keeps its algorithm.
+$A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 1 -C no_such_cc >/dev/null 2>&1
+ltcp_check "an unknown algorithm is refused (iperf3 fails)" test $? -ne 0
+$A sysctl -qw net.ipv4.tcp_congestion_control=cubic
+ltcp_exit
