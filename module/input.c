@@ -578,6 +578,8 @@ static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		ltcp_set_state(sk, TCP_ESTABLISHED);
 		ltcp_init_transfer(sk);
 		ltcp_send_ack(sk);
+		icsk->icsk_ack.lrcvtime = tcp_jiffies32;
+		ltcp_keepalive_arm(sk);
 		if (!sock_flag(sk, SOCK_DEAD)) {
 			sk->sk_state_change(sk);
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -623,7 +625,11 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	}
 
 	ltcp_parse_options(th, &opt);
-	/* First: sequence number acceptable? */
+	/* First: sequence number acceptable? (An unacceptable segment still
+	 * shows the peer is alive: keep-alive counts it.)
+	 */
+	icsk->icsk_ack.lrcvtime = tcp_jiffies32;
+	icsk->icsk_probes_out = 0;
 	if (!ltcp_sequence_ok(sk, skb, &opt)) {
 		if (!th->rst)
 			ltcp_send_ack(sk);
@@ -656,6 +662,7 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		ltcp_set_state(sk, TCP_ESTABLISHED);
 		tp->snd_wl1 = cb->seq;
 		ltcp_init_transfer(sk);
+		ltcp_keepalive_arm(sk);
 		sk->sk_state_change(sk);
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 	}

@@ -289,6 +289,7 @@ int ltcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
 void ltcp_set_state(struct sock *sk, int state);
 void ltcp_done(struct sock *sk);
 void ltcp_release_cb(struct sock *sk);
+void ltcp_set_keepalive(struct sock *sk, int on);
 void ltcp_write_space(struct sock *sk);
 unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
 
@@ -314,6 +315,7 @@ void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
 int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void ltcp_push_pending(struct sock *sk);
 void ltcp_send_ack(struct sock *sk);
+void ltcp_send_keepalive_probe(struct sock *sk);
 void ltcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int ltcp_send_syn(struct sock *sk);
 void ltcp_send_fin(struct sock *sk);
@@ -338,6 +340,7 @@ void ltcp_rearm_rto(struct sock *sk);
 void ltcp_write_timer_handler(struct sock *sk);
 void ltcp_delack_timer_handler(struct sock *sk);
 void ltcp_rtt_sample(struct sock *sk, long rtt_us);
+void ltcp_keepalive_arm(struct sock *sk);
 
 /* minisocks.c: request and TIME-WAIT sockets */
 extern struct request_sock_ops ltcp_request_sock_ops;

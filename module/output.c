@@ -130,7 +130,6 @@ unsigned int ltcp_current_mss(struct sock *sk)
  */
 int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 {
-	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct inet_sock *inet = inet_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -197,7 +196,6 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		tp->data_segs_out++;
 		tp->bytes_sent += skb->len - hlen;
 	}
-	icsk->icsk_ack.lrcvtime = tcp_jiffies32;
 	if (ltcp_sk_v6(sk))
 		return ltcp_v6_xmit(sk, skb);
 	return ltcp_v4_xmit(sk, skb);
@@ -400,11 +398,8 @@ void ltcp_retransmit_head(struct sock *sk)
 		ltcp_retransmit_skb(sk, skb);
 }
 
-/**
- * ltcp_send_ack() - send a pure ACK now
- * @sk: the socket, owned by the caller
- */
-void ltcp_send_ack(struct sock *sk)
+/* A segment without data or flags but ACK, with sequence number @seq. */
+static void ltcp_send_empty(struct sock *sk, u32 seq)
 {
 	struct sk_buff *skb;
 
@@ -417,10 +412,29 @@ void ltcp_send_ack(struct sock *sk)
 	}
 	skb_reserve(skb, MAX_TCP_HEADER);
 	memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
-	/* An ACK takes the sequence number of the next new byte. */
-	LTCP_SKB_CB(skb)->seq = tcp_sk(sk)->snd_nxt;
-	LTCP_SKB_CB(skb)->end_seq = LTCP_SKB_CB(skb)->seq;
+	LTCP_SKB_CB(skb)->seq = seq;
+	LTCP_SKB_CB(skb)->end_seq = seq;
 	ltcp_transmit_skb(sk, skb, false);
+}
+
+/**
+ * ltcp_send_ack() - send a pure ACK now
+ * @sk: the socket, owned by the caller
+ */
+void ltcp_send_ack(struct sock *sk)
+{
+	/* An ACK takes the sequence number of the next new byte. */
+	ltcp_send_empty(sk, tcp_sk(sk)->snd_nxt);
+}
+
+/**
+ * ltcp_send_keepalive_probe() - RFC 1122 4.2.3.6: an old sequence number
+ *	(SND.NXT - 1) that the peer acknowledges with its current state
+ * @sk: the socket
+ */
+void ltcp_send_keepalive_probe(struct sock *sk)
+{
+	ltcp_send_empty(sk, tcp_sk(sk)->snd_una - 1);
 }
 
 /**

@@ -160,6 +160,7 @@ void ltcp_destroy_sock(struct sock *sk)
 	struct inet_connection_sock *icsk = inet_csk(sk);
 
 	inet_csk_clear_xmit_timers(sk);
+	inet_csk_delete_keepalive_timer(sk);
 	ltcp_purge_queues(sk);
 	ltcp_cong_drop(sk);
 	if (icsk->icsk_bind_hash)
@@ -191,11 +192,28 @@ void ltcp_done(struct sock *sk)
 {
 	ltcp_set_state(sk, TCP_CLOSE);
 	inet_csk_clear_xmit_timers(sk);
+	inet_csk_delete_keepalive_timer(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
 	else
 		inet_csk_destroy_sock(sk);
+}
+
+/**
+ * ltcp_set_keepalive() - proto.keepalive: SO_KEEPALIVE was set or cleared
+ * @sk: the socket
+ * @on: the new value
+ */
+void ltcp_set_keepalive(struct sock *sk, int on)
+{
+	if (on) {
+		/* sock_setsockopt() sets SOCK_KEEPOPEN after this call. */
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		ltcp_keepalive_arm(sk);
+	} else {
+		inet_csk_delete_keepalive_timer(sk);
+	}
 }
 
 /**

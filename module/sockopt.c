@@ -58,6 +58,33 @@ static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 			ltcp_push_pending(sk);
 		}
 		break;
+	case TCP_KEEPIDLE:
+		/* Linux's ranges: 1..MAX_TCP_KEEPIDLE seconds and so on. */
+		if (val < 1 || val > MAX_TCP_KEEPIDLE) {
+			err = -EINVAL;
+			break;
+		}
+		tp->keepalive_time = val * HZ;
+		ltcp_keepalive_arm(sk);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			err = -EINVAL;
+		else
+			tp->keepalive_intvl = val * HZ;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			err = -EINVAL;
+		else
+			tp->keepalive_probes = val;
+		break;
+	case TCP_SYNCNT:
+		if (val < 1 || val > MAX_TCP_SYNCNT)
+			err = -EINVAL;
+		else
+			inet_csk(sk)->icsk_syn_retries = val;
+		break;
 	case TCP_MAXSEG:
 		/* Linux: 0 clears it; else between TCP_MIN_MSS and
 		 * MAX_TCP_WINDOW.
@@ -180,6 +207,21 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_CORK:
 		val = !!(tp->nonagle & TCP_NAGLE_CORK);
+		break;
+	case TCP_KEEPIDLE:
+		val = (tp->keepalive_time ? :
+		       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time)) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = (tp->keepalive_intvl ? :
+		       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl)) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = tp->keepalive_probes ? :
+		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
+		break;
+	case TCP_SYNCNT:
+		val = inet_csk(sk)->icsk_syn_retries ? : LTCP_SYN_RETRIES;
 		break;
 	case TCP_MAXSEG:
 		val = tp->mss_cache;

@@ -237,13 +237,88 @@ static void ltcp_delack_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+/* The idle time before the first keep-alive probe, and between probes. */
+static u32 ltcp_keepalive_time(const struct tcp_sock *tp)
+{
+	return tp->keepalive_time ? :
+	       READ_ONCE(sock_net((struct sock *)tp)->ipv4.sysctl_tcp_keepalive_time);
+}
+
+static u32 ltcp_keepalive_intvl(const struct tcp_sock *tp)
+{
+	return tp->keepalive_intvl ? :
+	       READ_ONCE(sock_net((struct sock *)tp)->ipv4.sysctl_tcp_keepalive_intvl);
+}
+
+static u32 ltcp_keepalive_probes(const struct tcp_sock *tp)
+{
+	return tp->keepalive_probes ? :
+	       READ_ONCE(sock_net((struct sock *)tp)->ipv4.sysctl_tcp_keepalive_probes);
+}
+
+/**
+ * ltcp_keepalive_arm() - (re)start keep-alive after SO_KEEPALIVE or a new
+ *	TCP_KEEPIDLE
+ * @sk: the socket
+ */
+void ltcp_keepalive_arm(struct sock *sk)
+{
+	if (sock_flag(sk, SOCK_KEEPOPEN) &&
+	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		inet_csk_reset_keepalive_timer(sk,
+					       ltcp_keepalive_time(tcp_sk(sk)));
+}
+
 /*
- * sk_timer: for an orphan in FIN-WAIT-2, the end of its wait for the
- * peer's FIN (Linux's tcp_fin_timeout; RFC 9293 leaves it open).
+ * RFC 1122 4.2.3.6 keep-alive: after the connection has been idle (nothing
+ * received, nothing outstanding) for keepalive_time, send a segment with
+ * SEG.SEQ = SND.NXT-1 and no data, which the peer must acknowledge; after
+ * keepalive_probes unanswered probes, keepalive_intvl apart, the
+ * connection is dead (ETIMEDOUT).
+ */
+static void ltcp_keepalive(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 idle, time;
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return;
+	time = ltcp_keepalive_time(tp);
+	/* Data in flight: the retransmission timer watches the peer. */
+	if (tp->packets_out || ltcp_sk(sk)->send_head) {
+		inet_csk_reset_keepalive_timer(sk, time);
+		return;
+	}
+	idle = tcp_jiffies32 - icsk->icsk_ack.lrcvtime;
+	if (idle < time && !icsk->icsk_probes_out) {
+		inet_csk_reset_keepalive_timer(sk, time - idle);
+		return;
+	}
+	if (icsk->icsk_probes_out >= ltcp_keepalive_probes(tp)) {
+		ltcp_send_active_reset(sk, GFP_ATOMIC);
+		sk->sk_err = ETIMEDOUT;
+		sk_error_report(sk);
+		ltcp_done(sk);
+		return;
+	}
+	ltcp_send_keepalive_probe(sk);
+	icsk->icsk_probes_out++;
+	inet_csk_reset_keepalive_timer(sk, ltcp_keepalive_intvl(tp));
+}
+
+/*
+ * The keep-alive timer (icsk_keepalive_timer; older 6.1 trees call it
+ * sk_timer): keep-alive, and for an orphan in FIN-WAIT-2 the end of its
+ * wait for the peer's FIN (Linux's tcp_fin_timeout; RFC 9293 leaves it
+ * open).
  */
 static void ltcp_keepalive_timer(struct timer_list *t)
 {
-	struct sock *sk = from_timer(sk, t, sk_timer);
+	struct inet_connection_sock *icsk =
+		from_timer(icsk, t, icsk_keepalive_timer);
+	struct sock *sk = &icsk->icsk_inet.sk;
 
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk)) {
@@ -251,6 +326,8 @@ static void ltcp_keepalive_timer(struct timer_list *t)
 	} else if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
 		ltcp_send_active_reset(sk, GFP_ATOMIC);
 		ltcp_done(sk);
+	} else if (sk->sk_state != TCP_CLOSE) {
+		ltcp_keepalive(sk);
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);

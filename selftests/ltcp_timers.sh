@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ltcp's timers against a real peer (the kernel's TCP) over veth, observed
+# on the wire (tcpdump) and through errno and elapsed time:
+# - SYN retries: TCP_SYNCNT=2 to a blackhole (netem loss 100%) sends the SYN
+#   3 times and connect() fails with ETIMEDOUT after 1 + 2 + 4 s (RFC 6298
+#   backoff from a 1 s initial RTO);
+# - keep-alive (RFC 1122 4.2.3.6): an idle connection with TCP_KEEPIDLE=1,
+#   TCP_KEEPINTVL=1 sends a probe about every second, stays up while the
+#   peer answers, and after TCP_KEEPCNT=2 unanswered probes recv() fails
+#   with ETIMEDOUT.
+. "$(dirname "$0")/ltcp_lib.sh"
+cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
+ltcp_require_module ltcp
+
+server=
+dump=
+cleanup() {
+	[ -n "$server" ] && kill "$server" 2>/dev/null
+	[ -n "$dump" ] && kill "$dump" 2>/dev/null
+	ip netns del ltcp-tm-a 2>/dev/null
+	ip netns del ltcp-tm-b 2>/dev/null
+}
+trap cleanup EXIT
+ltcp_veth_pair ltcp-tm-a ltcp-tm-b || exit $KSFT_FAIL
+A="ip netns exec ltcp-tm-a"
+B="ip netns exec ltcp-tm-b"
+
+# tcpdump runs with --immediate-mode -U: with TPACKET_V3's block buffering,
+# packets of a block still open when tcpdump is stopped are lost.
+
+# blackhole NS on|off: drop every IPv4 packet arriving in NS (tcpdump on
+# the sending side still sees them go)
+blackhole() {
+	if [ "$2" = on ]; then
+		ip -n "$1" link set veth0 up
+		tc -n "$1" qdisc add dev veth0 ingress
+		# IPv4 only: ARP still answers, so the sender's packets
+		# leave it.
+		tc -n "$1" filter add dev veth0 ingress protocol ip matchall \
+			action drop
+	else
+		tc -n "$1" qdisc del dev veth0 ingress
+	fi
+}
+
+# 1. SYN retries against a blackhole.
+blackhole ltcp-tm-b on
+$A tcpdump -i veth0 -nn --immediate-mode -U -w /tmp/tm-syn.pcap 2>/dev/null &
+dump=$!
+sleep 1
+out=$($A ./ltcp_idle 198.18.0.2 7300 -s 2)
+sleep 0.5
+kill $dump; wait $dump 2>/dev/null; dump=
+read -r what err ms <<<"$(grep '^connect' <<<"$out")"
+syns=$(tcpdump -r /tmp/tm-syn.pcap -nn \
+	'dst port 7300 and tcp[tcpflags] & tcp-syn != 0' 2>/dev/null | wc -l)
+ltcp_check "TCP_SYNCNT=2: connect fails with ETIMEDOUT (got errno $err)" test "$err" = 110
+ltcp_check "... after 1+2+4 s (${ms} ms)" test "$ms" -ge 6500 -a "$ms" -le 9000
+ltcp_check "... with 3 SYNs on the wire (saw $syns)" test "$syns" -eq 3
+blackhole ltcp-tm-b off
+
+# 2. Keep-alive. The server holds the connection open and sends nothing.
+$B bash -c 'sleep 60 | ./ltcp_xfer -l 7301 -P 6' >/dev/null 2>&1 &
+server=$!
+ltcp_wait_port ltcp-tm-b 7301
+$A ./ltcp_idle 198.18.0.2 7301 -k 1,1,2 >/tmp/tm-ka.out &
+client=$!
+sleep 0.5
+# From after the handshake on: what the client sends while idle.
+$A tcpdump -i veth0 -nn --immediate-mode -U -w /tmp/tm-ka.pcap 2>/dev/null &
+dump=$!
+sleep 4
+probes=$(tcpdump -r /tmp/tm-ka.pcap -nn \
+	'dst port 7301 and tcp[tcpflags] == tcp-ack' 2>/dev/null | grep -c 'length 0')
+ltcp_check "keep-alive probes while idle, about one a second (saw $probes in 4 s)" \
+	test "$probes" -ge 2 -a "$probes" -le 5
+ltcp_check_not "... and the connection stays up while the peer answers" \
+	grep -q '^recv' /tmp/tm-ka.out
+# Now the peer is gone: nothing reaches it.
+blackhole ltcp-tm-b on
+wait $client
+read -r what err ms <<<"$(grep '^recv' /tmp/tm-ka.out)"
+ltcp_check "unanswered probes end it: recv() ETIMEDOUT (got errno $err)" test "$err" = 110
+kill $dump; wait $dump 2>/dev/null; dump=
+ltcp_exit
