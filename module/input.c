@@ -677,8 +677,7 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			if (!sock_flag(sk, SOCK_DEAD))
 				sk->sk_state_change(sk);
 			else
-				inet_csk_reset_keepalive_timer(sk,
-							       LTCP_FIN_TIMEOUT);
+				ltcp_fin_wait2_arm(sk);
 		}
 		break;
 	case TCP_CLOSING:

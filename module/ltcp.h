@@ -341,6 +341,7 @@ void ltcp_write_timer_handler(struct sock *sk);
 void ltcp_delack_timer_handler(struct sock *sk);
 void ltcp_rtt_sample(struct sock *sk, long rtt_us);
 void ltcp_keepalive_arm(struct sock *sk);
+void ltcp_fin_wait2_arm(struct sock *sk);
 
 /* minisocks.c: request and TIME-WAIT sockets */
 extern struct request_sock_ops ltcp_request_sock_ops;
@@ -385,8 +386,37 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
 				     struct sk_buff *skb);
 
 /* sysctl.c: per-namespace state */
+
+/**
+ * struct ltcp_net - ltcp's per-namespace state
+ * @sysctl_header: the registration of this namespace's net/ltcp table
+ * @ctl_sk6: a raw IPv6 socket of protocol TCP: ip6_xmit() needs a socket
+ *	(for its namespace and hop limit) even for a RST or a TIME-WAIT ACK
+ * @syn_retries: net.ltcp.syn_retries (tcp_syn_retries)
+ * @retries2: net.ltcp.retries2 (tcp_retries2)
+ * @keepalive_time: net.ltcp.keepalive_time, in jiffies (seconds to users)
+ * @keepalive_intvl: net.ltcp.keepalive_intvl, in jiffies
+ * @keepalive_probes: net.ltcp.keepalive_probes
+ * @fin_timeout: net.ltcp.fin_timeout, in jiffies
+ * @timestamps: net.ltcp.timestamps: offer RFC 7323 timestamps
+ * @window_scaling: net.ltcp.window_scaling: offer RFC 7323 window scaling
+ */
+struct ltcp_net {
+	struct ctl_table_header *sysctl_header;
+	struct sock *ctl_sk6;
+	int syn_retries;
+	int retries2;
+	int keepalive_time;
+	int keepalive_intvl;
+	int keepalive_probes;
+	int fin_timeout;
+	int timestamps;
+	int window_scaling;
+};
+
 int ltcp_sysctl_init(void);
 void ltcp_sysctl_exit(void);
+struct ltcp_net *ltcp_net(const struct net *net);
 struct sock *ltcp_ctl_sock6(struct net *net);
 
 #endif /* _LTCP_LTCP_H */

@@ -165,11 +165,13 @@ int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 	lreq->rcv_isn = LTCP_SKB_CB(skb)->seq;
 	lreq->mss = opt.mss;
 	/* RFC 7323 2.2 and 3.2: an option is used only when both sides
-	 * offered it; the sysctls that turn them off arrive with net.ltcp.
+	 * offered it, and we offer what net.ltcp allows.
 	 */
-	ireq->tstamp_ok = opt.saw_ts;
+	ireq->tstamp_ok = opt.saw_ts &&
+			  READ_ONCE(ltcp_net(sock_net(sk))->timestamps);
 	ireq->sack_ok = opt.sack_perm;
-	ireq->wscale_ok = opt.wscale_ok;
+	ireq->wscale_ok = opt.wscale_ok &&
+			  READ_ONCE(ltcp_net(sock_net(sk))->window_scaling);
 	if (ireq->wscale_ok) {
 		ireq->snd_wscale = min_t(u8, opt.wscale, LTCP_MAX_WSCALE);
 		ireq->rcv_wscale = ltcp_wscale_for(ltcp_rcvbuf_max(sk));

@@ -525,12 +525,16 @@ int ltcp_connect_init(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
 
-	tp->tcp_header_len = sizeof(struct tcphdr) + 12;
-	tp->rx_opt.tstamp_ok = 1;
-	tp->rx_opt.wscale_ok = 1;
+	/* RFC 7323 options offered as net.ltcp says. */
+	tp->rx_opt.tstamp_ok = !!READ_ONCE(ltcp_net(sock_net(sk))->timestamps);
+	tp->rx_opt.wscale_ok =
+		!!READ_ONCE(ltcp_net(sock_net(sk))->window_scaling);
+	tp->tcp_header_len = sizeof(struct tcphdr) +
+			     (tp->rx_opt.tstamp_ok ? 12 : 0);
 	tp->rx_opt.sack_ok = 0;	/* no SACK until the recovery issue */
 	tp->rx_opt.snd_wscale = 0;
-	tp->rx_opt.rcv_wscale = ltcp_wscale_for(ltcp_rcvbuf_max(sk));
+	tp->rx_opt.rcv_wscale = tp->rx_opt.wscale_ok ?
+				ltcp_wscale_for(ltcp_rcvbuf_max(sk)) : 0;
 	tp->rx_opt.mss_clamp = tp->rx_opt.user_mss ? : 65535;
 	tp->advmss = dst_metric_advmss(dst);
 	if (tp->rx_opt.user_mss && tp->rx_opt.user_mss < tp->advmss)

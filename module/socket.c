@@ -320,7 +320,7 @@ adjudge:
 	if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE)
 		goto out;
 	if (sk->sk_state == TCP_FIN_WAIT2)
-		inet_csk_reset_keepalive_timer(sk, LTCP_FIN_TIMEOUT);
+		ltcp_fin_wait2_arm(sk);
 	if (sk->sk_state == TCP_CLOSE)
 		inet_csk_destroy_sock(sk);
 out:
@@ -497,6 +497,13 @@ wait_for_memory:
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto out_err;
+	}
+	/* Linux marks the end of each write with PSH. */
+	if (copied && !(flags & MSG_MORE)) {
+		struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+		if (tail)
+			LTCP_SKB_CB(tail)->flags |= LTCP_PSH;
 	}
 	if (flags & MSG_MORE) {
 		/* More is coming: hold a short tail for this call, as a

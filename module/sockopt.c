@@ -210,18 +210,19 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_KEEPIDLE:
 		val = (tp->keepalive_time ? :
-		       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time)) / HZ;
+		       READ_ONCE(ltcp_net(sock_net(sk))->keepalive_time)) / HZ;
 		break;
 	case TCP_KEEPINTVL:
 		val = (tp->keepalive_intvl ? :
-		       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl)) / HZ;
+		       READ_ONCE(ltcp_net(sock_net(sk))->keepalive_intvl)) / HZ;
 		break;
 	case TCP_KEEPCNT:
 		val = tp->keepalive_probes ? :
-		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
+		      READ_ONCE(ltcp_net(sock_net(sk))->keepalive_probes);
 		break;
 	case TCP_SYNCNT:
-		val = inet_csk(sk)->icsk_syn_retries ? : LTCP_SYN_RETRIES;
+		val = inet_csk(sk)->icsk_syn_retries ? :
+		      READ_ONCE(ltcp_net(sock_net(sk))->syn_retries);
 		break;
 	case TCP_MAXSEG:
 		val = tp->mss_cache;

@@ -3,48 +3,125 @@
  * ltcp's per-namespace state: the sysctls (/proc/sys/net/ltcp/) and the
  * control socket that sends IPv6 replies no full socket stands behind.
  *
- * The knobs mirror the documented net.ipv4.tcp_* tunables (names without the
- * tcp_ prefix, the same defaults); each is added together with the code whose
- * behaviour it changes, see Documentation/sysctl.rst.
+ * The knobs mirror the documented net.ipv4.tcp_* tunables: the names without
+ * the tcp_ prefix, the same units, ranges and defaults. Each one is read
+ * where the behaviour it changes is; Documentation/sysctl.rst lists them.
  */
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <net/inet_common.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/tcp.h>
 
 #include "ltcp.h"
 
-/**
- * struct ltcp_net - ltcp's per-namespace state
- * @sysctl_header: the registration of this namespace's net/ltcp table
- * @ctl_sk6: a raw IPv6 socket of protocol TCP: ip6_xmit() needs a socket
- *	(for its namespace and hop limit) even for a RST or a TIME-WAIT ACK
- */
-struct ltcp_net {
-	struct ctl_table_header *sysctl_header;
-	struct sock *ctl_sk6;
-};
-
 static unsigned int ltcp_net_id __read_mostly;
 
-/* The template duplicated for every namespace; the sentinel alone still
- * creates the directory, which is the interface users look for.
+static int ltcp_one = 1;
+static int ltcp_max_syn_retries = MAX_TCP_SYNCNT;
+static int ltcp_max_retries = 255;
+static int ltcp_max_keepcnt = MAX_TCP_KEEPCNT;
+
+/* The template: each namespace gets a copy whose .data point into its own
+ * struct ltcp_net (the offsets below).
  */
 static struct ctl_table ltcp_sysctl_table[] = {
+	{
+		.procname	= "syn_retries",
+		.data		= (void *)offsetof(struct ltcp_net, syn_retries),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ltcp_one,
+		.extra2		= &ltcp_max_syn_retries,
+	},
+	{
+		.procname	= "retries2",
+		.data		= (void *)offsetof(struct ltcp_net, retries2),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ltcp_max_retries,
+	},
+	{
+		.procname	= "keepalive_time",
+		.data		= (void *)offsetof(struct ltcp_net, keepalive_time),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_jiffies,
+	},
+	{
+		.procname	= "keepalive_intvl",
+		.data		= (void *)offsetof(struct ltcp_net, keepalive_intvl),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_jiffies,
+	},
+	{
+		.procname	= "keepalive_probes",
+		.data		= (void *)offsetof(struct ltcp_net, keepalive_probes),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ltcp_max_keepcnt,
+	},
+	{
+		.procname	= "fin_timeout",
+		.data		= (void *)offsetof(struct ltcp_net, fin_timeout),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_jiffies,
+	},
+	{
+		.procname	= "timestamps",
+		.data		= (void *)offsetof(struct ltcp_net, timestamps),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "window_scaling",
+		.data		= (void *)offsetof(struct ltcp_net, window_scaling),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{ }
 };
+
+static void ltcp_net_defaults(struct ltcp_net *ln)
+{
+	/* Linux's defaults (Documentation/networking/ip-sysctl.rst). */
+	ln->syn_retries = LTCP_SYN_RETRIES;
+	ln->retries2 = LTCP_RETRIES2;
+	ln->keepalive_time = 7200 * HZ;
+	ln->keepalive_intvl = 75 * HZ;
+	ln->keepalive_probes = 9;
+	ln->fin_timeout = LTCP_FIN_TIMEOUT;
+	ln->timestamps = 1;
+	ln->window_scaling = 1;
+}
 
 static int __net_init ltcp_net_init(struct net *net)
 {
 	struct ltcp_net *ln = net_generic(net, ltcp_net_id);
 	struct ctl_table *table;
-	int err;
+	int i, err;
 
+	ltcp_net_defaults(ln);
 	table = kmemdup(ltcp_sysctl_table, sizeof(ltcp_sysctl_table),
 			GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
+	for (i = 0; table[i].procname; i++)
+		table[i].data = (char *)ln + (uintptr_t)table[i].data;
 
 	ln->sysctl_header = register_net_sysctl(net, "net/ltcp", table);
 	if (!ln->sysctl_header) {
@@ -59,19 +136,6 @@ static int __net_init ltcp_net_init(struct net *net)
 		return err;
 	}
 	return 0;
-}
-
-/**
- * ltcp_ctl_sock6() - the namespace's socket for IPv6 replies
- * @net: the namespace
- *
- * Return: the control socket.
- */
-struct sock *ltcp_ctl_sock6(struct net *net)
-{
-	struct ltcp_net *ln = net_generic(net, ltcp_net_id);
-
-	return ln->ctl_sk6;
 }
 
 static void __net_exit ltcp_net_exit(struct net *net)
@@ -90,6 +154,28 @@ static struct pernet_operations ltcp_net_ops = {
 	.id = &ltcp_net_id,
 	.size = sizeof(struct ltcp_net),
 };
+
+/**
+ * ltcp_net() - ltcp's state in a namespace
+ * @net: the namespace
+ *
+ * Return: its struct ltcp_net.
+ */
+struct ltcp_net *ltcp_net(const struct net *net)
+{
+	return net_generic(net, ltcp_net_id);
+}
+
+/**
+ * ltcp_ctl_sock6() - the namespace's socket for IPv6 replies
+ * @net: the namespace
+ *
+ * Return: the control socket.
+ */
+struct sock *ltcp_ctl_sock6(struct net *net)
+{
+	return ltcp_net(net)->ctl_sk6;
+}
 
 /**
  * ltcp_sysctl_init() - create net/ltcp in every namespace, now and later

@@ -147,7 +147,8 @@ void ltcp_write_timer_handler(struct sock *sk)
 
 		if (!skb || tp->packets_out)
 			return;
-		if (icsk->icsk_probes_out++ >= LTCP_RETRIES2) {
+		if (icsk->icsk_probes_out++ >=
+		    READ_ONCE(ltcp_net(sock_net(sk))->retries2)) {
 			ltcp_write_err(sk);
 			return;
 		}
@@ -163,7 +164,8 @@ void ltcp_write_timer_handler(struct sock *sk)
 	if (!tp->packets_out)
 		return;
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
-		int max = icsk->icsk_syn_retries ? : LTCP_SYN_RETRIES;
+		int max = icsk->icsk_syn_retries ? :
+			  READ_ONCE(ltcp_net(sock_net(sk))->syn_retries);
 
 		if (icsk->icsk_retransmits >= max) {
 			ltcp_write_err(sk);
@@ -171,7 +173,8 @@ void ltcp_write_timer_handler(struct sock *sk)
 		}
 		ltcp_retransmit_head(sk);
 	} else {
-		if (icsk->icsk_retransmits >= LTCP_RETRIES2) {
+		if (icsk->icsk_retransmits >=
+		    READ_ONCE(ltcp_net(sock_net(sk))->retries2)) {
 			ltcp_write_err(sk);
 			return;
 		}
@@ -241,19 +244,30 @@ static void ltcp_delack_timer(struct timer_list *t)
 static u32 ltcp_keepalive_time(const struct tcp_sock *tp)
 {
 	return tp->keepalive_time ? :
-	       READ_ONCE(sock_net((struct sock *)tp)->ipv4.sysctl_tcp_keepalive_time);
+	       READ_ONCE(ltcp_net(sock_net((struct sock *)tp))->keepalive_time);
 }
 
 static u32 ltcp_keepalive_intvl(const struct tcp_sock *tp)
 {
 	return tp->keepalive_intvl ? :
-	       READ_ONCE(sock_net((struct sock *)tp)->ipv4.sysctl_tcp_keepalive_intvl);
+	       READ_ONCE(ltcp_net(sock_net((struct sock *)tp))->keepalive_intvl);
 }
 
 static u32 ltcp_keepalive_probes(const struct tcp_sock *tp)
 {
 	return tp->keepalive_probes ? :
-	       READ_ONCE(sock_net((struct sock *)tp)->ipv4.sysctl_tcp_keepalive_probes);
+	       READ_ONCE(ltcp_net(sock_net((struct sock *)tp))->keepalive_probes);
+}
+
+/**
+ * ltcp_fin_wait2_arm() - an orphan waits net.ltcp.fin_timeout in
+ *	FIN-WAIT-2 for the peer's FIN
+ * @sk: the socket
+ */
+void ltcp_fin_wait2_arm(struct sock *sk)
+{
+	inet_csk_reset_keepalive_timer(sk,
+				       READ_ONCE(ltcp_net(sock_net(sk))->fin_timeout));
 }
 
 /**

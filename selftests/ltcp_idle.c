@@ -6,8 +6,10 @@
  *	connect 0 12
  *	recv 110 5043
  *
- * usage: ltcp_idle ADDR PORT [-k IDLE,INTVL,CNT] [-s SYNCNT] [-P PROTO]
- *   -k  SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT
+ * usage: ltcp_idle ADDR PORT [-k IDLE,INTVL,CNT] [-s SYNCNT] [-P PROTO] [-x 1]
+ *   -k  SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT; with
+ *       0,0,0 SO_KEEPALIVE alone (the namespace's settings)
+ *   -x  close right after connecting instead of waiting
  *   -s  TCP_SYNCNT
  *   -P  socket() protocol (default 253, ltcp)
  */
@@ -37,7 +39,7 @@ static int set_int(int fd, int level, int name, int val)
 
 int main(int argc, char **argv)
 {
-	int idle = 0, intvl = 0, cnt = 0, syncnt = 0, proto = 253;
+	int idle = -1, intvl = 0, cnt = 0, syncnt = 0, proto = 253, quit = 0;
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in a4 = { .sin_family = AF_INET };
 	struct sockaddr *sa = (struct sockaddr *)&a4;
@@ -57,6 +59,8 @@ int main(int argc, char **argv)
 			syncnt = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "-P"))
 			proto = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "-x"))
+			quit = atoi(argv[i + 1]);
 	}
 	if (inet_pton(AF_INET6, argv[1], &a6.sin6_addr) == 1) {
 		family = AF_INET6;
@@ -78,10 +82,13 @@ int main(int argc, char **argv)
 		perror("TCP_SYNCNT");
 		return 1;
 	}
-	if (idle && (set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1) ||
-		     set_int(fd, SOL_TCP, TCP_KEEPIDLE, idle) ||
-		     set_int(fd, SOL_TCP, TCP_KEEPINTVL, intvl) ||
-		     set_int(fd, SOL_TCP, TCP_KEEPCNT, cnt))) {
+	if (idle >= 0 && set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1)) {
+		perror("SO_KEEPALIVE");
+		return 1;
+	}
+	if (idle > 0 && (set_int(fd, SOL_TCP, TCP_KEEPIDLE, idle) ||
+			 set_int(fd, SOL_TCP, TCP_KEEPINTVL, intvl) ||
+			 set_int(fd, SOL_TCP, TCP_KEEPCNT, cnt))) {
 		perror("keepalive options");
 		return 1;
 	}
@@ -91,6 +98,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (rc)
 		return 0;
+	if (quit) {
+		close(fd);
+		return 0;
+	}
 	start = now_ms();
 	rc = recv(fd, buf, sizeof(buf), 0);
 	printf("recv %d %ld\n", rc < 0 ? errno : 0, now_ms() - start);
