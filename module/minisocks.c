@@ -322,22 +322,32 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newtp->srtt_us = 0;
 	ltcp_sync_mss(newsk, dst_mtu(dst));
 
-	if (__inet_inherit_port(sk, newsk) < 0)
-		goto put_and_exit;
-	if (!inet_ehash_nolisten(newsk, req_to_sk(req), &found_dup))
-		goto put_and_exit;
-	/* The congestion control stays the listener's: hold its module. */
+	/* The listener's congestion control, held by a module reference of
+	 * the child's own (the clone copied the pointer, not a reference),
+	 * before anything below can destroy the child.
+	 */
 	if (inet_csk(newsk)->icsk_ca_ops &&
 	    !try_module_get(inet_csk(newsk)->icsk_ca_ops->owner))
 		inet_csk(newsk)->icsk_ca_ops = NULL;
 	inet_csk(newsk)->icsk_ca_initialized = 0;
+
+	if (__inet_inherit_port(sk, newsk) < 0)
+		goto put_and_exit;
+	if (!inet_ehash_nolisten(newsk, req_to_sk(req), &found_dup)) {
+		/* Another CPU completed this handshake first. The call
+		 * destroyed the child; the clone's lock (taken in
+		 * inet_csk_clone_lock()) and reference remain.
+		 */
+		__acquire(&newsk->sk_lock.slock);
+		bh_unlock_sock(newsk);
+		sock_put(newsk);
+		return NULL;
+	}
 	return newsk;
 
 put_and_exit:
 	newinet->inet_opt = NULL;
 	inet_csk_prepare_forced_close(newsk);
-	inet_csk(newsk)->icsk_ca_ops = NULL;
-	newlsk->ca_holder = NULL;
 	ltcp_done(newsk);
 	return NULL;
 }
