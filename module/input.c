@@ -816,6 +816,25 @@ static void ltcp_child_rcv(struct sock *listener, struct sock *child,
 }
 
 /**
+ * ltcp_icmp_error() - an ICMP or ICMPv6 error about a connection
+ * @sk: the socket, bh-locked
+ * @err: the errno it maps to
+ *
+ * RFC 1122 4.2.3.9: a hard error ends a connection still in SYN-SENT;
+ * otherwise it is only remembered (SO_ERROR after a timeout reports it).
+ */
+void ltcp_icmp_error(struct sock *sk, int err)
+{
+	if (sk->sk_state == TCP_SYN_SENT && !sock_owned_by_user(sk)) {
+		sk->sk_err = err;
+		sk_error_report(sk);
+		ltcp_done(sk);
+	} else {
+		sk->sk_err_soft = err;
+	}
+}
+
+/**
  * ltcp_rcv_sk() - a segment whose lookup found an ltcp socket
  * @sk: a full, request (TCP_NEW_SYN_RECV) or TIME-WAIT socket of ltcp's
  * @skb: the segment, skb->data at the TCP header; consumed

@@ -349,6 +349,13 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 	}
 
 	bh_lock_sock(sk);
+	/* RFC 5927 4.1: the quoted segment must be one we sent and is not
+	 * yet acknowledged, or a blind attacker could end connections.
+	 */
+	if (sk->sk_state != TCP_LISTEN &&
+	    !ltcp_between(ntohl(th->seq), tcp_sk(sk)->snd_una,
+			  tcp_sk(sk)->snd_nxt))
+		goto out;
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
 		/* RFC 1191: lower the path MTU and resend at the new size. */
 		if (!sock_owned_by_user(sk) && sk->sk_state != TCP_LISTEN) {
@@ -362,24 +369,25 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 		}
 		goto out;
 	}
-	if (type == ICMP_SOURCE_QUENCH || type > NR_ICMP_TYPES)
-		goto out;
-	if (icmp_err_convert[code].fatal || type == ICMP_PARAMETERPROB ||
-	    type == ICMP_TIME_EXCEEDED) {
-		err = type == ICMP_DEST_UNREACH && code <= NR_ICMP_UNREACH ?
-		      icmp_err_convert[code].errno : EHOSTUNREACH;
-		if (type == ICMP_PARAMETERPROB)
-			err = EPROTO;
-		else if (type == ICMP_TIME_EXCEEDED)
-			err = EHOSTUNREACH;
-		if (sk->sk_state == TCP_SYN_SENT && !sock_owned_by_user(sk)) {
-			/* A hard error during the handshake ends it. */
-			sk->sk_err = err;
-			sk_error_report(sk);
-			ltcp_done(sk);
-		} else {
+	/* icmp_err_convert[] is indexed by the code of a destination
+	 * unreachable message only: any other code may be anything.
+	 */
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH)
+			goto out;
+		err = icmp_err_convert[code].errno;
+		if (icmp_err_convert[code].fatal)
+			ltcp_icmp_error(sk, err);
+		else
 			sk->sk_err_soft = err;
-		}
+		break;
+	case ICMP_PARAMETERPROB:
+		ltcp_icmp_error(sk, EPROTO);
+		break;
+	case ICMP_TIME_EXCEEDED:
+		ltcp_icmp_error(sk, EHOSTUNREACH);
+		break;
 	}
 out:
 	bh_unlock_sock(sk);

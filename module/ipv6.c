@@ -478,6 +478,11 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	}
 
 	bh_lock_sock(sk);
+	/* RFC 5927 4.1: only about a segment in flight. */
+	if (sk->sk_state != TCP_LISTEN &&
+	    !ltcp_between(ntohl(th->seq), tcp_sk(sk)->snd_una,
+			  tcp_sk(sk)->snd_nxt))
+		goto out;
 	if (type == ICMPV6_PKT_TOOBIG) {
 		if (!sock_owned_by_user(sk) && sk->sk_state != TCP_LISTEN) {
 			struct dst_entry *dst;
@@ -491,15 +496,8 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		}
 		goto out;
 	}
-	if (icmpv6_err_convert(type, code, &err)) {
-		if (sk->sk_state == TCP_SYN_SENT && !sock_owned_by_user(sk)) {
-			sk->sk_err = err;
-			sk_error_report(sk);
-			ltcp_done(sk);
-		} else {
-			sk->sk_err_soft = err;
-		}
-	}
+	if (icmpv6_err_convert(type, code, &err))
+		ltcp_icmp_error(sk, err);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);

@@ -310,9 +310,12 @@ int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
 bool ltcp_segment_valid(struct sk_buff *skb);
 void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
+void ltcp_icmp_error(struct sock *sk, int err);
 
 /* output.c */
 int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp);
+void ltcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void ltcp_push_pending(struct sock *sk);
 void ltcp_send_ack(struct sock *sk);
 void ltcp_send_keepalive_probe(struct sock *sk);
@@ -326,6 +329,8 @@ u16 ltcp_select_window(struct sock *sk);
 void ltcp_init_transfer(struct sock *sk);
 void ltcp_sndbuf_expand(struct sock *sk);
 int ltcp_connect_init(struct sock *sk);
+u32 ltcp_synack_window(const struct sock *sk, const struct request_sock *req,
+		       u16 mss);
 struct sk_buff *ltcp_make_synack(const struct sock *sk,
 				 struct request_sock *req, struct dst_entry *dst);
 unsigned int ltcp_current_mss(struct sock *sk);

@@ -294,9 +294,12 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newtp->write_seq = newtp->snd_nxt;
 	newtp->pushed_seq = newtp->snd_nxt;
 	newtp->snd_wl1 = cb->seq - 1;
-	/* The window our SYN-ACK offered (unscaled, ltcp_make_synack()). */
-	newtp->rcv_wnd = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
 	newtp->advmss = dst_metric_advmss(dst);
+	if (tcp_sk(sk)->rx_opt.user_mss &&
+	    tcp_sk(sk)->rx_opt.user_mss < newtp->advmss)
+		newtp->advmss = tcp_sk(sk)->rx_opt.user_mss;
+	/* The window our SYN-ACK offered (unscaled, ltcp_make_synack()). */
+	newtp->rcv_wnd = ltcp_synack_window(sk, req, newtp->advmss);
 	inet_csk(newsk)->icsk_ack.rcv_mss = LTCP_MSS_DEFAULT;
 	inet_csk(newsk)->icsk_rto = LTCP_TIMEOUT_INIT;
 	newtp->rx_opt.tstamp_ok = ireq->tstamp_ok;

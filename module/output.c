@@ -181,8 +181,15 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	th->doff = hlen >> 2;
 	((u8 *)th)[13] = flags;
 	if (syn) {
-		/* RFC 7323 2.2: the window of a SYN is never scaled. */
-		th->window = htons(min(tp->rcv_wnd, 65535U));
+		/* RFC 7323 2.2: the window of a SYN is never scaled. Linux
+		 * offers whole segments: rounded down to the MSS.
+		 */
+		u32 win = min(tp->rcv_wnd, 65535U);
+
+		if (win > tp->advmss)
+			win = rounddown(win, tp->advmss);
+		th->window = htons(win);
+		tp->rcv_wnd = win;
 		tp->rcv_wup = tp->rcv_nxt;
 	} else {
 		th->window = htons(ltcp_select_window(sk));
@@ -201,8 +208,16 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	return ltcp_v4_xmit(sk, skb);
 }
 
-/* A new segment for the write queue, accounted to the socket. */
-static struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp)
+/**
+ * ltcp_alloc_skb() - a new segment for the write queue, charged to @sk
+ * @sk: the socket
+ * @size: room for this much payload
+ * @gfp: allocation context
+ *
+ * Return: the skb, with headroom for all headers and a cleared control
+ *	block, or NULL.
+ */
+struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp)
 {
 	struct sk_buff *skb;
 
@@ -220,8 +235,12 @@ static struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp)
 	return skb;
 }
 
-/* Queue @skb at the tail of the write queue; it has not been sent. */
-static void ltcp_queue_skb(struct sock *sk, struct sk_buff *skb)
+/**
+ * ltcp_queue_skb() - queue @skb, not sent yet, at the tail of the write queue
+ * @sk: the socket
+ * @skb: the segment
+ */
+void ltcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	if (!ltcp_sk(sk)->send_head)
@@ -492,16 +511,12 @@ void ltcp_send_fin(struct sock *sk)
 	} else {
 		struct sk_buff *skb;
 
-		skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation);
+		skb = ltcp_alloc_skb(sk, 0, sk->sk_allocation);
 		if (!skb)
 			/* Out of memory: the FIN is lost, the peer times
 			 * out; Linux forces the allocation instead.
 			 */
 			return;
-		skb_reserve(skb, MAX_TCP_HEADER);
-		sk_wmem_queued_add(sk, skb->truesize);
-		sk_mem_charge(sk, skb->truesize);
-		memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
 		LTCP_SKB_CB(skb)->flags = LTCP_FIN;
 		LTCP_SKB_CB(skb)->seq = tp->write_seq;
 		LTCP_SKB_CB(skb)->end_seq = tp->write_seq + 1;
@@ -574,6 +589,25 @@ int ltcp_connect_init(struct sock *sk)
 }
 
 /**
+ * ltcp_synack_window() - the window a SYN-ACK offers (and the child starts
+ *	with)
+ * @sk: the listener
+ * @req: the request socket
+ * @mss: the MSS the SYN-ACK announces
+ *
+ * Return: half the receive buffer, at most 65535, rounded down to the
+ *	payload of a full segment (the MSS less the timestamp option).
+ */
+u32 ltcp_synack_window(const struct sock *sk, const struct request_sock *req,
+		       u16 mss)
+{
+	u32 seg = mss - (inet_rsk(req)->tstamp_ok ? 12 : 0);
+	u32 win = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+
+	return win > seg ? rounddown(win, seg) : win;
+}
+
+/**
  * ltcp_make_synack() - build the SYN-ACK for a request socket
  * @sk: the listener
  * @req: the request socket
@@ -623,8 +657,8 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
 	th->doff = hlen >> 2;
 	th->syn = 1;
 	th->ack = 1;
-	/* RFC 7323 2.2: unscaled in a SYN. */
-	th->window = htons(min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U));
+	/* RFC 7323 2.2: unscaled in a SYN; whole segments, as Linux does. */
+	th->window = htons(ltcp_synack_window(sk, req, mss));
 	ltcp_write_options((__be32 *)(th + 1), &o);
 	return skb;
 }

@@ -461,23 +461,12 @@ int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (!skb) {
 			if (!ltcp_stream_memory_free(sk))
 				goto wait_for_memory;
-			skb = alloc_skb_fclone(MAX_TCP_HEADER + mss,
-					       sk->sk_allocation);
+			skb = ltcp_alloc_skb(sk, mss, sk->sk_allocation);
 			if (!skb)
 				goto wait_for_memory;
-			if (!sk_wmem_schedule(sk, skb->truesize)) {
-				__kfree_skb(skb);
-				goto wait_for_memory;
-			}
-			skb_reserve(skb, MAX_TCP_HEADER);
-			sk_wmem_queued_add(sk, skb->truesize);
-			sk_mem_charge(sk, skb->truesize);
-			memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
 			LTCP_SKB_CB(skb)->seq = tp->write_seq;
 			LTCP_SKB_CB(skb)->end_seq = tp->write_seq;
-			__skb_queue_tail(&sk->sk_write_queue, skb);
-			if (!ltcp_sk(sk)->send_head)
-				ltcp_sk(sk)->send_head = skb;
+			ltcp_queue_skb(sk, skb);
 		}
 		chunk = min_t(size_t, msg_data_left(msg),
 			      min_t(int, mss - skb->len, skb_tailroom(skb)));
@@ -532,18 +521,20 @@ out_err:
 }
 
 /*
- * After the application read: if the window we could offer grew by a
- * segment or half the buffer since we last advertised it, say so now
- * (RFC 9293 3.8.6.2.2, receiver-side silly window avoidance).
+ * After the application read @copied bytes: if the window we could offer
+ * grew by a segment or a quarter of the buffer since we last advertised
+ * it, say so now (RFC 9293 3.8.6.2.2, receiver-side silly window
+ * avoidance); and send an ACK that was only delayed. A read that took
+ * nothing opened no window: no update then (Linux does the same).
  */
-static void ltcp_cleanup_rbuf(struct sock *sk)
+static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	int space = (READ_ONCE(sk->sk_rcvbuf) -
 		     atomic_read(&sk->sk_rmem_alloc)) / 2;
 	u32 cur = tp->rcv_wnd - min(tp->rcv_wnd, tp->rcv_nxt - tp->rcv_wup);
 
-	if (sk->sk_state == TCP_CLOSE || space <= 0)
+	if (sk->sk_state == TCP_CLOSE || space <= 0 || copied <= 0)
 		return;
 	if ((u32)space >= cur + max_t(u32, tp->mss_cache,
 				      READ_ONCE(sk->sk_rcvbuf) / 4) ||
@@ -652,11 +643,11 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			release_sock(sk);
 			lock_sock(sk);
 		} else {
-			ltcp_cleanup_rbuf(sk);
+			ltcp_cleanup_rbuf(sk, copied);
 			sk_wait_data(sk, &timeo, last);
 		}
 	}
-	ltcp_cleanup_rbuf(sk);
+	ltcp_cleanup_rbuf(sk, copied);
 	sk_mem_reclaim(sk);
 out:
 	release_sock(sk);
