@@ -6,7 +6,10 @@
  * (shutdown SHUT_WR) and keeps reading until the peer does the same.
  *
  * usage: ltcp_xfer -l PORT [-P PROTO] [-6]     accept one connection
- *        ltcp_xfer -c ADDR PORT [-P PROTO]     connect
+ *        ltcp_xfer -c ADDR PORT [-P PROTO] [-b LPORT]
+ *                                              connect (from LPORT: two
+ *                                              such calls at each other
+ *                                              make a simultaneous open)
  * PROTO is the socket() protocol: 6 for the kernel's TCP (default), 253
  * for ltcp. The byte counts go to standard error.
  */
@@ -90,6 +93,7 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss;
 	int proto = IPPROTO_TCP;
 	int family = AF_INET;
+	int lport = 0;
 	pthread_t thread;
 	socklen_t len;
 	int i, fd, one = 1;
@@ -100,6 +104,8 @@ int main(int argc, char **argv)
 			proto = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-6"))
 			family = AF_INET6;
+		else if (!strcmp(argv[i], "-b") && i + 1 < argc)
+			lport = atoi(argv[++i]);
 	}
 	if (argc >= 3 && !strcmp(argv[1], "-l")) {
 		fd = socket(family, SOCK_STREAM, proto);
@@ -129,6 +135,16 @@ int main(int argc, char **argv)
 		conn_fd = socket(family, SOCK_STREAM, proto);
 		if (conn_fd < 0)
 			die("socket");
+		if (lport) {
+			struct sockaddr_storage local = { .ss_family = family };
+
+			/* The port sits at the same offset in both. */
+			((struct sockaddr_in *)&local)->sin_port = htons(lport);
+			setsockopt(conn_fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				   sizeof(one));
+			if (bind(conn_fd, (struct sockaddr *)&local, len))
+				die("bind");
+		}
 		if (connect(conn_fd, (struct sockaddr *)&ss, len))
 			die("connect");
 	} else {
