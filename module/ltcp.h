@@ -320,7 +320,6 @@ void ltcp_push_pending(struct sock *sk);
 void ltcp_send_ack(struct sock *sk);
 void ltcp_send_keepalive_probe(struct sock *sk);
 void ltcp_send_active_reset(struct sock *sk, gfp_t gfp);
-int ltcp_send_syn(struct sock *sk);
 void ltcp_send_fin(struct sock *sk);
 void ltcp_retransmit_head(struct sock *sk);
 void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb);
