@@ -54,4 +54,4 @@ clean:
 	$(MAKE) -C scripts/ltcpize clean
 
 distclean: clean
-	rm -rf .build
+	rm -rf .build "$${LTCP_VM_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/ltcp-vm}"
