@@ -27,6 +27,8 @@
 #include <linux/time.h>
 #include <net/tcp.h>
 
+#include "cc_param.h"
+
 #define BW_SHIFT		24	/* bw: packets per us, Q24 */
 #define BBR_UNIT_SHIFT		10
 #define BBR_UNIT		BIT(BBR_UNIT_SHIFT)	/* gain 1.0 */
@@ -91,47 +93,14 @@ static const u16 bbr_cwnd_gain_tbl[BBR_NR_STATES] = {
 	BBR_PROBE_RTT_CWND_GAIN,
 };
 
-/* Module parameters; checked by ltcp_bbr_param_set() on every write. */
-struct ltcp_bbr_uint_param {
-	unsigned int *val;
-	unsigned int min;
-	unsigned int max;
-};
-
-static int ltcp_bbr_param_set(const char *buf, const struct kernel_param *kp)
-{
-	const struct ltcp_bbr_uint_param *p = kp->arg;
-	unsigned int v;
-	int ret;
-
-	ret = kstrtouint(buf, 0, &v);
-	if (ret)
-		return ret;
-	if (v < p->min || v > p->max)
-		return -EINVAL;
-	WRITE_ONCE(*p->val, v);
-	return 0;
-}
-
-static int ltcp_bbr_param_get(char *buf, const struct kernel_param *kp)
-{
-	const struct ltcp_bbr_uint_param *p = kp->arg;
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->val));
-}
-
-static const struct kernel_param_ops ltcp_bbr_uint_ops = {
-	.set = ltcp_bbr_param_set,
-	.get = ltcp_bbr_param_get,
-};
-
+/* Module parameters; checked by ltcp_cc_param_set() on every write. */
 /* unsigned int bbr_<var> = def, settable within [lo, hi] */
 #define LTCP_BBR_PARAM(var, def, lo, hi)				\
 	static unsigned int bbr_##var = (def);				\
-	static struct ltcp_bbr_uint_param bbr_##var##_range = {		\
+	static struct ltcp_cc_uint_param bbr_##var##_range = {		\
 		.val = &bbr_##var, .min = (lo), .max = (hi),		\
 	};								\
-	module_param_cb(var, &ltcp_bbr_uint_ops, &bbr_##var##_range, 0644)
+	module_param_cb(var, &ltcp_cc_uint_ops, &bbr_##var##_range, 0644)
 
 LTCP_BBR_PARAM(loss_thresh, 2, 1, 99);
 MODULE_PARM_DESC(loss_thresh, "BBR.LossThresh, per cent, 1..99 (default 2)");

@@ -36,6 +36,8 @@
 #include <linux/sysfs.h>
 #include <net/tcp.h>
 
+#include "cc_param.h"
+
 #define CUBIC_SCALE		1024U	/* scale of beta and alpha_cubic */
 #define CUBIC_SCALE_SHIFT	10
 #define CUBIC_TICK_SHIFT	10	/* 1024 ticks per second */
@@ -59,7 +61,7 @@ enum {
 	HS_DONE,	/* HyStart++ off, or the initial slow start is over */
 };
 
-/* Module parameters; checked by ltcp_cubic_param_set() on every write. */
+/* Module parameters; checked by ltcp_cc_param_set() on every write. */
 static unsigned int cubic_beta = 717;
 static bool cubic_fast_convergence = true;
 static bool cubic_reno_friendly = true;
@@ -71,79 +73,46 @@ static unsigned int hs_n_rtt_sample = 8;
 static unsigned int hs_css_growth_divisor = 4;
 static unsigned int hs_css_rounds = 5;
 
-struct ltcp_cubic_uint_param {
-	unsigned int *val;
-	unsigned int min;
-	unsigned int max;
-};
-
-static int ltcp_cubic_param_set(const char *buf, const struct kernel_param *kp)
-{
-	const struct ltcp_cubic_uint_param *p = kp->arg;
-	unsigned int v;
-	int ret;
-
-	ret = kstrtouint(buf, 0, &v);
-	if (ret)
-		return ret;
-	if (v < p->min || v > p->max)
-		return -EINVAL;
-	WRITE_ONCE(*p->val, v);
-	return 0;
-}
-
-static int ltcp_cubic_param_get(char *buf, const struct kernel_param *kp)
-{
-	const struct ltcp_cubic_uint_param *p = kp->arg;
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->val));
-}
-
-static const struct kernel_param_ops ltcp_cubic_uint_ops = {
-	.set = ltcp_cubic_param_set,
-	.get = ltcp_cubic_param_get,
-};
-
-static struct ltcp_cubic_uint_param cubic_beta_range = {
+static struct ltcp_cc_uint_param cubic_beta_range = {
 	.val = &cubic_beta, .min = 1, .max = CUBIC_SCALE - 1,
 };
-module_param_cb(beta, &ltcp_cubic_uint_ops, &cubic_beta_range, 0644);
+module_param_cb(beta, &ltcp_cc_uint_ops, &cubic_beta_range, 0644);
 MODULE_PARM_DESC(beta, "multiplicative decrease beta_cubic per 1024, 1..1023 (default 717 ~= 0.7)");
 
-static struct ltcp_cubic_uint_param hs_min_rtt_thresh_us_range = {
+static struct ltcp_cc_uint_param hs_min_rtt_thresh_us_range = {
 	.val = &hs_min_rtt_thresh_us, .min = 1, .max = USEC_PER_SEC,
 };
-module_param_cb(min_rtt_thresh_us, &ltcp_cubic_uint_ops, &hs_min_rtt_thresh_us_range, 0644);
+module_param_cb(min_rtt_thresh_us, &ltcp_cc_uint_ops, &hs_min_rtt_thresh_us_range, 0644);
 MODULE_PARM_DESC(min_rtt_thresh_us, "HyStart++ MIN_RTT_THRESH in us, 1..1000000 (default 4000)");
 
-static struct ltcp_cubic_uint_param hs_max_rtt_thresh_us_range = {
+static struct ltcp_cc_uint_param hs_max_rtt_thresh_us_range = {
 	.val = &hs_max_rtt_thresh_us, .min = 1, .max = USEC_PER_SEC,
 };
-module_param_cb(max_rtt_thresh_us, &ltcp_cubic_uint_ops, &hs_max_rtt_thresh_us_range, 0644);
+module_param_cb(max_rtt_thresh_us, &ltcp_cc_uint_ops, &hs_max_rtt_thresh_us_range, 0644);
 MODULE_PARM_DESC(max_rtt_thresh_us, "HyStart++ MAX_RTT_THRESH in us, 1..1000000 (default 16000)");
 
-static struct ltcp_cubic_uint_param hs_min_rtt_divisor_range = {
+static struct ltcp_cc_uint_param hs_min_rtt_divisor_range = {
 	.val = &hs_min_rtt_divisor, .min = 1, .max = 1024,
 };
-module_param_cb(min_rtt_divisor, &ltcp_cubic_uint_ops, &hs_min_rtt_divisor_range, 0644);
+module_param_cb(min_rtt_divisor, &ltcp_cc_uint_ops, &hs_min_rtt_divisor_range, 0644);
 MODULE_PARM_DESC(min_rtt_divisor, "HyStart++ MIN_RTT_DIVISOR, 1..1024 (default 8)");
 
-static struct ltcp_cubic_uint_param hs_n_rtt_sample_range = {
+static struct ltcp_cc_uint_param hs_n_rtt_sample_range = {
 	.val = &hs_n_rtt_sample, .min = 1, .max = 1024,
 };
-module_param_cb(n_rtt_sample, &ltcp_cubic_uint_ops, &hs_n_rtt_sample_range, 0644);
+module_param_cb(n_rtt_sample, &ltcp_cc_uint_ops, &hs_n_rtt_sample_range, 0644);
 MODULE_PARM_DESC(n_rtt_sample, "HyStart++ N_RTT_SAMPLE, 1..1024 (default 8)");
 
-static struct ltcp_cubic_uint_param hs_css_growth_divisor_range = {
+static struct ltcp_cc_uint_param hs_css_growth_divisor_range = {
 	.val = &hs_css_growth_divisor, .min = 2, .max = 1024,
 };
-module_param_cb(css_growth_divisor, &ltcp_cubic_uint_ops, &hs_css_growth_divisor_range, 0644);
+module_param_cb(css_growth_divisor, &ltcp_cc_uint_ops, &hs_css_growth_divisor_range, 0644);
 MODULE_PARM_DESC(css_growth_divisor, "HyStart++ CSS_GROWTH_DIVISOR, 2..1024 (default 4)");
 
-static struct ltcp_cubic_uint_param hs_css_rounds_range = {
+static struct ltcp_cc_uint_param hs_css_rounds_range = {
 	.val = &hs_css_rounds, .min = 1, .max = 255,
 };
-module_param_cb(css_rounds, &ltcp_cubic_uint_ops, &hs_css_rounds_range, 0644);
+module_param_cb(css_rounds, &ltcp_cc_uint_ops, &hs_css_rounds_range, 0644);
 MODULE_PARM_DESC(css_rounds, "HyStart++ CSS_ROUNDS, 1..255 (default 5)");
 
 module_param_named(fast_convergence, cubic_fast_convergence, bool, 0644);

@@ -25,6 +25,8 @@
 #include <net/inet_connection_sock.h>
 #include <net/tcp.h>
 
+#include "cc_param.h"
+
 #define DCTCP_ALPHA_SHIFT	20
 #define DCTCP_PARAM_SHIFT	10	/* dctcp_alpha_on_init: 1024 == 1.0 */
 #define DCTCP_SHIFT_G_MAX	16
@@ -32,52 +34,20 @@
 static unsigned int ltcp_dctcp_shift_g = 4;
 static unsigned int ltcp_dctcp_alpha_init = 1U << DCTCP_PARAM_SHIFT;
 
-struct ltcp_dctcp_uint_param {
-	unsigned int *val;
-	unsigned int max;
-};
-
-static int ltcp_dctcp_param_set(const char *buf, const struct kernel_param *kp)
-{
-	const struct ltcp_dctcp_uint_param *p = kp->arg;
-	unsigned int v;
-	int ret;
-
-	ret = kstrtouint(buf, 0, &v);
-	if (ret)
-		return ret;
-	if (v > p->max)
-		return -EINVAL;
-	WRITE_ONCE(*p->val, v);
-	return 0;
-}
-
-static int ltcp_dctcp_param_get(char *buf, const struct kernel_param *kp)
-{
-	const struct ltcp_dctcp_uint_param *p = kp->arg;
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->val));
-}
-
-static const struct kernel_param_ops ltcp_dctcp_uint_ops = {
-	.set = ltcp_dctcp_param_set,
-	.get = ltcp_dctcp_param_get,
-};
-
-static struct ltcp_dctcp_uint_param ltcp_dctcp_shift_g_range = {
+static struct ltcp_cc_uint_param ltcp_dctcp_shift_g_range = {
 	.val = &ltcp_dctcp_shift_g,
 	.max = DCTCP_SHIFT_G_MAX,
 };
-module_param_cb(dctcp_shift_g, &ltcp_dctcp_uint_ops,
+module_param_cb(dctcp_shift_g, &ltcp_cc_uint_ops,
 		&ltcp_dctcp_shift_g_range, 0644);
 MODULE_PARM_DESC(dctcp_shift_g,
 		 "estimation gain g = 1/2^dctcp_shift_g, 0..16 (default 4: g = 1/16)");
 
-static struct ltcp_dctcp_uint_param ltcp_dctcp_alpha_init_range = {
+static struct ltcp_cc_uint_param ltcp_dctcp_alpha_init_range = {
 	.val = &ltcp_dctcp_alpha_init,
 	.max = 1U << DCTCP_PARAM_SHIFT,
 };
-module_param_cb(dctcp_alpha_on_init, &ltcp_dctcp_uint_ops,
+module_param_cb(dctcp_alpha_on_init, &ltcp_cc_uint_ops,
 		&ltcp_dctcp_alpha_init_range, 0644);
 MODULE_PARM_DESC(dctcp_alpha_on_init,
 		 "initial DCTCP.Alpha in 1/1024, 0..1024 (default 1024 = 1.0)");
