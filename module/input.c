@@ -187,6 +187,16 @@ static void ltcp_ca_set_state(struct sock *sk, u8 state)
 	icsk->icsk_ca_state = state;
 }
 
+/* Does the congestion control set cwnd itself (cong_control, BBR)? Then
+ * ltcp leaves the window alone in recovery, as the kernel's contract has it.
+ */
+static bool ltcp_ca_owns_cwnd(const struct sock *sk)
+{
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+
+	return ca && ca->cong_control;
+}
+
 /* RFC 5681 3.2 and RFC 6582 3.2 step 2: enter fast recovery. */
 static void ltcp_enter_recovery(struct sock *sk)
 {
@@ -195,9 +205,15 @@ static void ltcp_enter_recovery(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	tp->prior_ssthresh = tp->snd_ssthresh;
+	tp->prior_cwnd = tcp_snd_cwnd(tp);
 	tp->snd_ssthresh = ca && ca->ssthresh ? ca->ssthresh(sk) :
 			   max(tcp_snd_cwnd(tp) >> 1, 2U);
-	tcp_snd_cwnd_set(tp, tp->snd_ssthresh);
+	/* The duplicate ACKs that got us here are counted in sacked_out:
+	 * no "+3" inflation (RFC 5681 3.2 step 2 and 4 fold into
+	 * tcp_packets_in_flight()).
+	 */
+	if (!ltcp_ca_owns_cwnd(sk))
+		tcp_snd_cwnd_set(tp, tp->snd_ssthresh);
 	lsk->recover = tp->snd_nxt;
 	lsk->in_recovery = 1;
 	ltcp_ca_set_state(sk, TCP_CA_Recovery);
@@ -209,20 +225,52 @@ static void ltcp_exit_recovery(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	ltcp_sk(sk)->in_recovery = 0;
-	tcp_snd_cwnd_set(tp, max(tp->snd_ssthresh, 2U));
+	if (!ltcp_ca_owns_cwnd(sk))
+		tcp_snd_cwnd_set(tp, max(tp->snd_ssthresh, 2U));
 	ltcp_ca_set_state(sk, TCP_CA_Open);
+}
+
+/*
+ * A duplicate ACK without SACK says one segment beyond the hole left the
+ * network: count it delivered and out of flight (sacked_out), which is
+ * what RFC 5681 3.2's window inflation expresses, in the form congestion
+ * controls and the rate sample read. Never more than is outstanding.
+ */
+static void ltcp_dupack_delivered(struct tcp_sock *tp)
+{
+	if (tp->sacked_out + tp->lost_out < tp->packets_out) {
+		tp->sacked_out++;
+		tp->delivered++;
+	}
+}
+
+/*
+ * A cumulative ACK of @acked segments: all but the first of them may be
+ * the ones duplicate ACKs already counted; those leave sacked_out and are
+ * not delivered twice.
+ */
+static void ltcp_cumack_delivered(struct tcp_sock *tp, u32 acked)
+{
+	u32 counted = min(tp->sacked_out, acked - 1);
+
+	tp->sacked_out -= counted;
+	tp->delivered += acked - counted;
+	if (!tp->packets_out)
+		tp->sacked_out = 0;
 }
 
 /*
  * Free what @ack acknowledges from the head of the write queue. Returns
  * the number of segments acknowledged and, through @rtt_us, an RTT sample
- * from the newest acknowledged segment that was sent once (Karn).
+ * from the newest acknowledged segment that was sent once (Karn). Each
+ * freed segment feeds the rate sample @rs.
  */
-static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us)
+static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
+				struct rate_sample *rs)
 {
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 now_us = (u32)tcp_clock_us();
+	u32 now_us = (u32)tp->tcp_mstamp;
 	struct sk_buff *skb;
 	u32 acked = 0;
 
@@ -235,30 +283,80 @@ static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us)
 		if (!cb->retrans)
 			*rtt_us = (s32)(now_us - cb->tx_us);
 		acked++;
+		ltcp_rate_skb_delivered(sk, skb, rs);
 		ltcp_skb_acked(sk, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		sk_mem_uncharge(sk, skb->truesize);
 		__kfree_skb(skb);
 	}
-	tp->delivered += acked;
+	if (acked)
+		ltcp_cumack_delivered(tp, acked);
 	return acked;
 }
 
-/* RFC 9293 3.10.7.4 (SND.WL1/SND.WL2): take the window from this ACK? */
-static void ltcp_update_window(struct sock *sk, struct sk_buff *skb)
+/* RFC 9293 3.10.7.4 (SND.WL1/SND.WL2): take the window from this ACK?
+ * Returns true if the window changed.
+ */
+static bool ltcp_update_window(struct sock *sk, struct sk_buff *skb)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 wnd = (u32)cb->window << tp->rx_opt.snd_wscale;
+	bool changed = false;
 
 	if (ltcp_before(tp->snd_wl1, cb->seq) ||
 	    (tp->snd_wl1 == cb->seq && !ltcp_before(cb->ack_seq, tp->snd_una))) {
+		changed = tp->snd_wnd != wnd;
 		tp->snd_wnd = wnd;
 		tp->snd_wl1 = cb->seq;
 		if (wnd > tp->max_window)
 			tp->max_window = wnd;
 	}
+	return changed;
+}
+
+/*
+ * The window after an ACK, for congestion controls without cong_control:
+ * NewReno during recovery (RFC 6582 3.2), the CC's cong_avoid otherwise.
+ */
+static void ltcp_ack_cwnd(struct sock *sk, u32 ack, u32 acked)
+{
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+
+	if (lsk->in_recovery) {
+		if (!ltcp_before(ack, lsk->recover))
+			/* RFC 6582 3.2 step 3: full acknowledgment. */
+			ltcp_exit_recovery(sk);
+		else
+			/* Step 4, partial: the next hole goes now; the
+			 * window deflation is in tcp_packets_in_flight().
+			 */
+			ltcp_retransmit_head(sk);
+		return;
+	}
+	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Loss) {
+		if (!ltcp_before(ack, lsk->recover))
+			ltcp_ca_set_state(sk, TCP_CA_Open);
+		return;
+	}
+	if (inet_csk(sk)->icsk_ca_state == TCP_CA_CWR) {
+		/* RFC 3168 6.1.2: no growth for the window that was
+		 * reduced.
+		 */
+		if (!ltcp_before(ack, tcp_sk(sk)->high_seq))
+			ltcp_ecn_cwr_done(sk);
+		return;
+	}
+	if (!acked || ltcp_ca_owns_cwnd(sk))
+		return;
+	/* The algorithm checks itself that the window was in use
+	 * (tcp_is_cwnd_limited(), RFC 7661), from is_cwnd_limited and
+	 * max_packets_out that ltcp_push_pending() keeps.
+	 */
+	if (ca && ca->cong_avoid)
+		ca->cong_avoid(sk, ack, acked);
 }
 
 /*
@@ -270,12 +368,16 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct rate_sample rs = { .rtt_us = -1 };
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
+	u32 prior_delivered = tp->delivered;
+	u32 prior_lost = tp->lost;
 	u32 ack = cb->ack_seq;
 	u32 prior_una = tp->snd_una;
-	u32 acked;
-	long rtt_us;
+	u32 ca_flags = CA_ACK_SLOWPATH;
+	u32 acked = 0;
+	long rtt_us = -1;
 
 	if (ltcp_after(ack, tp->snd_nxt)) {
 		/* RFC 9293: ACK of something not yet sent: ACK, drop. */
@@ -286,73 +388,76 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
 		/* An old duplicate: ignore its ACK field. */
 		return true;
 	}
+	rs.prior_in_flight = tcp_packets_in_flight(tp);
+	if (ltcp_update_window(sk, skb))
+		ca_flags |= CA_ACK_WIN_UPDATE;
+	if ((cb->flags & LTCP_ECE) && (tp->ecn_flags & TCP_ECN_OK))
+		ca_flags |= CA_ACK_ECE;
 
 	if (ack == prior_una) {
-		ltcp_update_window(sk, skb);
 		/* RFC 5681 2: a duplicate ACK carries no data, no window
 		 * change and arrives while data is outstanding.
 		 */
 		if (tp->packets_out && cb->seq == cb->end_seq &&
+		    !(ca_flags & CA_ACK_WIN_UPDATE) &&
 		    !(cb->flags & (LTCP_SYN | LTCP_FIN))) {
 			lsk->dupacks++;
-			if (lsk->in_recovery) {
-				/* RFC 5681 3.2 step 4: inflate. */
-				tcp_snd_cwnd_set(tp, tcp_snd_cwnd(tp) + 1);
-			} else if (lsk->dupacks == 3 &&
-				   ltcp_after(tp->snd_una, lsk->recover - 1)) {
+			ltcp_dupack_delivered(tp);
+			if (!lsk->in_recovery && lsk->dupacks == 3 &&
+			    icsk->icsk_ca_state != TCP_CA_Loss &&
+			    ltcp_after(tp->snd_una, lsk->recover - 1))
 				ltcp_enter_recovery(sk);
-			}
 		}
-		ltcp_push_pending(sk);
-		return true;
-	}
+	} else {
+		/* New data acknowledged. */
+		tp->snd_una = ack;
+		tp->bytes_acked += ack - prior_una;
+		lsk->dupacks = 0;
+		acked = ltcp_clean_rtx_queue(sk, ack, &rtt_us, &rs);
+		if (rtt_us >= 0)
+			ltcp_rtt_sample(sk, rtt_us);
+		icsk->icsk_retransmits = 0;
+		icsk->icsk_backoff = 0;
 
-	/* New data acknowledged. */
-	tp->snd_una = ack;
-	tp->bytes_acked += ack - prior_una;
-	lsk->dupacks = 0;
-	ltcp_update_window(sk, skb);
-	acked = ltcp_clean_rtx_queue(sk, ack, &rtt_us);
-	if (rtt_us >= 0)
-		ltcp_rtt_sample(sk, rtt_us);
-	icsk->icsk_retransmits = 0;
-	icsk->icsk_backoff = 0;
+		if (ca && ca->pkts_acked) {
+			struct ack_sample sample = {
+				.pkts_acked = acked,
+				.rtt_us = rtt_us,
+				.in_flight = rs.prior_in_flight,
+			};
 
-	if (ca && ca->pkts_acked) {
-		struct ack_sample sample = {
-			.pkts_acked = acked,
-			.rtt_us = rtt_us >= 0 ? rtt_us : -1,
-			.in_flight = tp->packets_out,
-		};
-
-		ca->pkts_acked(sk, &sample);
-	}
-	if (lsk->in_recovery) {
-		if (!ltcp_before(ack, lsk->recover)) {
-			/* RFC 6582 3.2 step 3: full acknowledgment. */
-			ltcp_exit_recovery(sk);
-		} else {
-			/* Partial: retransmit the next hole, deflate. */
-			ltcp_retransmit_head(sk);
-			tcp_snd_cwnd_set(tp, max_t(u32, tcp_snd_cwnd(tp) -
-						   min(acked, tcp_snd_cwnd(tp)) + 1,
-						   2));
+			ca->pkts_acked(sk, &sample);
 		}
-	} else if (icsk->icsk_ca_state == TCP_CA_Loss &&
-		   !ltcp_before(ack, lsk->recover)) {
-		ltcp_ca_set_state(sk, TCP_CA_Open);
-	} else if (ca && ca->cong_avoid && acked) {
-		ca->cong_avoid(sk, ack, acked);
-		ltcp_sndbuf_expand(sk);
+		ltcp_ack_cwnd(sk, ack, acked);
 	}
 
-	if (tp->packets_out)
-		ltcp_rearm_rto(sk);
+	if (ca_flags & CA_ACK_ECE) {
+		/* RFC 3168 6.1.2; what it acknowledged was CE-marked
+		 * (tcp_sock.delivered_ce, DCTCP's alpha).
+		 */
+		tp->delivered_ce += tp->delivered - prior_delivered;
+		ltcp_ecn_ece(sk);
+	}
+	if (ca && ca->in_ack_event)
+		ca->in_ack_event(sk, ca_flags);
+	rs.rtt_us = rtt_us;
+	ltcp_rate_gen(sk, tp->delivered - prior_delivered,
+		      tp->lost - prior_lost, &rs);
+	if (ltcp_ca_owns_cwnd(sk))
+		ca->cong_control(sk, &rs);
 	else
-		inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
+		ltcp_update_pacing_rate(sk);
 
-	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
-		sk->sk_write_space(sk);
+	if (acked) {
+		ltcp_sndbuf_expand(sk);
+		if (tp->packets_out)
+			ltcp_rearm_rto(sk);
+		else
+			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
+		if (sk->sk_socket &&
+		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			sk->sk_write_space(sk);
+	}
 	ltcp_push_pending(sk);
 	return true;
 }
@@ -567,14 +672,16 @@ static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	ltcp_sync_mss(sk, icsk->icsk_pmtu_cookie);
 
 	if (th->ack) {
+		struct rate_sample rs = {};
 		long rtt_us;
 
 		tp->snd_una = cb->ack_seq;
-		ltcp_clean_rtx_queue(sk, cb->ack_seq, &rtt_us);
+		ltcp_clean_rtx_queue(sk, cb->ack_seq, &rtt_us, &rs);
 		if (rtt_us >= 0)
 			ltcp_rtt_sample(sk, rtt_us);
 		inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
 		icsk->icsk_retransmits = 0;
+		ltcp_ecn_synack_rcvd(sk, th);
 		ltcp_set_state(sk, TCP_ESTABLISHED);
 		ltcp_init_transfer(sk);
 		ltcp_send_ack(sk);
@@ -587,7 +694,10 @@ static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		ltcp_push_pending(sk);
 		goto drop;
 	}
-	/* RFC 9293 3.10.7.3: a SYN alone is a simultaneous open. */
+	/* RFC 9293 3.10.7.3: a SYN alone is a simultaneous open (without
+	 * ECN: RFC 3168 negotiates it by SYN and SYN-ACK only).
+	 */
+	tp->ecn_flags = 0;
 	ltcp_set_state(sk, TCP_SYN_RECV);
 	ltcp_retransmit_head(sk);
 drop:
@@ -710,6 +820,8 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		ltcp_reset(sk);
 		goto drop;
 	}
+	if (cb->end_seq != cb->seq)
+		ltcp_ecn_rcv(sk, skb, &ack_now);
 	__skb_pull(skb, th->doff * 4);
 	if (icsk->icsk_ack.rcv_mss < skb->len)
 		icsk->icsk_ack.rcv_mss = min_t(u32, skb->len, tp->advmss);

@@ -72,6 +72,15 @@ static inline bool ltcp_between(u32 seq, u32 lo, u32 hi)
  * struct ltcp_skb_cb - per-segment state, in skb->cb
  * @header: the IP layer's control block, left intact on receive (lookups
  *	and request sockets read it); cleared on the clone handed to IP
+ * @tx: on the write queue (where @header is unused), the connection's
+ *	delivery state when the segment was last sent, for its rate sample
+ *	(draft-cheng-iccrg-delivery-rate-estimation, "per-packet state")
+ * @tx.first_tx_us: low 32 bits of tcp_sock.first_tx_mstamp then
+ * @tx.delivered_us: low 32 bits of tcp_sock.delivered_mstamp then
+ * @tx.delivered: tcp_sock.delivered then
+ * @tx.delivered_ce: tcp_sock.delivered_ce then
+ * @tx.app_limited: the connection was application-limited then
+ * @tx.sent: the segment was sent and not yet counted delivered
  * @seq: first sequence number
  * @end_seq: seq + SYN + FIN + payload length
  * @ack_seq: on receive, the acknowledgment number
@@ -84,9 +93,19 @@ static inline bool ltcp_between(u32 seq, u32 lo, u32 hi)
  */
 struct ltcp_skb_cb {
 	union {
-		struct inet_skb_parm h4;
-		struct inet6_skb_parm h6;
-	} header;
+		union {
+			struct inet_skb_parm h4;
+			struct inet6_skb_parm h6;
+		} header;
+		struct {
+			u32 first_tx_us;
+			u32 delivered_us;
+			u32 delivered;
+			u32 delivered_ce;
+			u8 app_limited:1,
+			   sent:1;
+		} tx;
+	};
 	u32 seq;
 	u32 end_seq;
 	u32 ack_seq;
@@ -103,6 +122,7 @@ struct ltcp_skb_cb {
 #define LTCP_SKB_CB(skb)	((struct ltcp_skb_cb *)&((skb)->cb[0]))
 
 struct ltcp_ca_holder;
+struct rate_sample;
 
 /**
  * struct ltcp_sock - an ltcp endpoint
@@ -118,6 +138,7 @@ struct ltcp_ca_holder;
  * @recover: snd_nxt when loss recovery began (RFC 6582)
  * @in_recovery: fast recovery is running
  * @fin_queued: close() or shutdown(SHUT_WR) queued our FIN
+ * @pacing_idle: the write queue ran empty since the last paced departure
  * @ca_holder: the kernel TCP socket that looked up and holds the congestion
  *	control chosen with TCP_CONGESTION (cong.c), or NULL
  *
@@ -134,7 +155,8 @@ struct ltcp_sock {
 	u32 recover;
 	struct ltcp_ca_holder *ca_holder;
 	u8 in_recovery:1,
-	   fin_queued:1;
+	   fin_queued:1,
+	   pacing_idle:1;
 };
 
 /**
@@ -173,6 +195,7 @@ struct ltcp_request_sock {
 enum {
 	LTCP_DEFER_WRITE_TIMER,
 	LTCP_DEFER_DELACK_TIMER,
+	LTCP_DEFER_PACE,
 };
 
 /* Does @sk speak IPv6 on the wire? (An AF_INET6 socket with a v4-mapped
@@ -347,6 +370,33 @@ void ltcp_rtt_sample(struct sock *sk, long rtt_us);
 void ltcp_keepalive_arm(struct sock *sk);
 void ltcp_fin_wait2_arm(struct sock *sk);
 
+/* rate.c: delivery-rate estimation */
+void ltcp_rate_skb_sent(struct sock *sk, struct sk_buff *skb);
+void ltcp_rate_skb_delivered(struct sock *sk, struct sk_buff *skb,
+			     struct rate_sample *rs);
+void ltcp_rate_gen(struct sock *sk, u32 delivered, u32 lost,
+		   struct rate_sample *rs);
+void ltcp_rate_check_app_limited(struct sock *sk);
+
+/* pacing.c */
+void ltcp_pacing_init(struct sock *sk);
+void ltcp_pacing_cancel(struct sock *sk);
+bool ltcp_pacing_wait(struct sock *sk);
+u64 ltcp_pacing_departure(struct sock *sk, struct sk_buff *skb);
+void ltcp_pacing_sent(struct sock *sk, unsigned int bytes);
+void ltcp_update_pacing_rate(struct sock *sk);
+
+/* ecn.c: RFC 3168 */
+u8 ltcp_ecn_syn(struct sock *sk);
+void ltcp_ecn_synack_rcvd(struct sock *sk, const struct tcphdr *th);
+bool ltcp_ecn_req(const struct sock *listener, const struct tcphdr *th);
+void ltcp_ecn_rcv(struct sock *sk, const struct sk_buff *skb, bool *ack_now);
+u8 ltcp_ecn_xmit(struct sock *sk, const struct ltcp_skb_cb *cb,
+		 unsigned int len);
+void ltcp_ecn_init(struct sock *sk);
+bool ltcp_ecn_ece(struct sock *sk);
+void ltcp_ecn_cwr_done(struct sock *sk);
+
 /* minisocks.c: request and TIME-WAIT sockets */
 extern struct request_sock_ops ltcp_request_sock_ops;
 extern struct request_sock_ops ltcp6_request_sock_ops;
@@ -404,6 +454,7 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @fin_timeout: net.ltcp.fin_timeout, in jiffies
  * @timestamps: net.ltcp.timestamps: offer RFC 7323 timestamps
  * @window_scaling: net.ltcp.window_scaling: offer RFC 7323 window scaling
+ * @ecn: net.ltcp.ecn: 0 no ECN, 1 request and accept it, 2 accept it
  */
 struct ltcp_net {
 	struct ctl_table_header *sysctl_header;
@@ -416,6 +467,7 @@ struct ltcp_net {
 	int fin_timeout;
 	int timestamps;
 	int window_scaling;
+	int ecn;
 };
 
 int ltcp_sysctl_init(void);

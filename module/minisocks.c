@@ -170,6 +170,7 @@ int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 	ireq->tstamp_ok = opt.saw_ts &&
 			  READ_ONCE(ltcp_net(sock_net(sk))->timestamps);
 	ireq->sack_ok = opt.sack_perm;
+	ireq->ecn_ok = ltcp_ecn_req(sk, th);
 	ireq->wscale_ok = opt.wscale_ok &&
 			  READ_ONCE(ltcp_net(sock_net(sk))->window_scaling);
 	if (ireq->wscale_ok) {
@@ -275,6 +276,7 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newlsk->dupacks = 0;
 	newlsk->in_recovery = 0;
 	newlsk->fin_queued = 0;
+	newlsk->pacing_idle = 0;
 	/* The listener's algorithm, held by a module reference below
 	 * rather than by the listener's holder socket.
 	 */
@@ -322,6 +324,15 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newtp->packets_out = 0;
 	newtp->retrans_out = 0;
 	newtp->delivered = 0;
+	newtp->delivered_ce = 0;
+	newtp->ecn_flags = ireq->ecn_ok ? TCP_ECN_OK : 0;
+	newtp->lost = 0;
+	newtp->lost_out = 0;
+	newtp->sacked_out = 0;
+	newtp->app_limited = 0;
+	newtp->rate_delivered = 0;
+	newtp->rate_interval_us = 0;
+	newtp->rate_app_limited = 0;
 	newtp->srtt_us = 0;
 	ltcp_sync_mss(newsk, dst_mtu(dst));
 

@@ -140,7 +140,8 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	u8 flags;
 
 	if (clone) {
-		cb->tx_us = (u32)tcp_clock_us();
+		struct sk_buff *orig = skb;
+
 		/* A previous clone may still be in a queue below us with
 		 * its header in the shared headroom: copy then.
 		 */
@@ -150,6 +151,9 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 			skb = skb_clone(skb, gfp_any());
 		if (!skb)
 			return -ENOBUFS;
+		LTCP_SKB_CB(orig)->tx_us =
+			(u32)div_u64(ltcp_pacing_departure(sk, skb),
+				     NSEC_PER_USEC);
 	}
 
 	if (tp->rx_opt.tstamp_ok) {
@@ -170,7 +174,7 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	skb_reset_transport_header(skb);
 	skb_set_owner_w(skb, sk);
 
-	flags = cb->flags;
+	flags = cb->flags | ltcp_ecn_xmit(sk, cb, skb->len);
 	if (sk->sk_state != TCP_SYN_SENT)
 		flags |= LTCP_ACK;
 	memset(th, 0, sizeof(*th));
@@ -256,10 +260,21 @@ void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 
+	struct tcp_sock *tp = tcp_sk(sk);
+
 	if (!(cb->state & LTCP_SKB_LOST)) {
 		cb->state |= LTCP_SKB_LOST;
-		tcp_sk(sk)->lost_out++;
+		tp->lost_out++;
+		tp->lost++;
 	}
+	/* Without SACK, sacked_out counts duplicate ACKs, not segments: the
+	 * one just counted lost may be among them. Keep
+	 * sacked_out + lost_out <= packets_out so that
+	 * tcp_packets_in_flight() never goes below zero.
+	 */
+	if (tp->sacked_out + tp->lost_out > tp->packets_out)
+		tp->sacked_out = tp->packets_out - min(tp->lost_out,
+						       tp->packets_out);
 }
 
 /**
@@ -287,9 +302,11 @@ static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	struct tcp_sock *tp = tcp_sk(sk);
 	int err;
 
+	ltcp_rate_skb_sent(sk, skb);
 	err = ltcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
+	ltcp_pacing_sent(sk, skb->len);
 	cb->retrans++;
 	tp->total_retrans++;
 	tp->retrans_stamp = tcp_time_stamp(tp);
@@ -338,6 +355,34 @@ static bool ltcp_nagle_holds(struct sock *sk, struct sk_buff *skb)
 	return tp->packets_out != 0;
 }
 
+/*
+ * Data leaves with nothing in flight: tell the congestion control
+ * (CA_EVENT_TX_START), and after an idle period longer than the RTO
+ * restart from at most the initial window (RFC 5681 4.1) with ssthresh
+ * keeping the memory of the old window (RFC 2861 3: at least 3/4 of it),
+ * which Linux does unless net.ipv4.tcp_slow_start_after_idle is 0. A
+ * congestion control with cong_control (BBR) handles idle restarts itself.
+ */
+static void ltcp_ca_tx_start(struct sock *sk)
+{
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (tp->lsndtime &&
+	    (s32)(tcp_jiffies32 - tp->lsndtime) > inet_csk(sk)->icsk_rto &&
+	    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle) &&
+	    !(ca && ca->cong_control)) {
+		if (ca && ca->cwnd_event)
+			ca->cwnd_event(sk, CA_EVENT_CWND_RESTART);
+		tp->snd_ssthresh = max(tp->snd_ssthresh,
+				       tcp_snd_cwnd(tp) * 3 / 4);
+		tcp_snd_cwnd_set(tp, min(tcp_snd_cwnd(tp), LTCP_INIT_CWND));
+		tp->snd_cwnd_stamp = tcp_jiffies32;
+	}
+	if (ca && ca->cwnd_event)
+		ca->cwnd_event(sk, CA_EVENT_TX_START);
+}
+
 /**
  * ltcp_push_pending() - send what the windows allow
  * @sk: the socket, owned by the caller
@@ -357,6 +402,8 @@ void ltcp_push_pending(struct sock *sk)
 		return;
 
 	while (tcp_packets_in_flight(tp) < tcp_snd_cwnd(tp)) {
+		if (ltcp_pacing_wait(sk))
+			break;
 		skb = ltcp_next_lost(sk);
 		if (skb) {
 			if (ltcp_retransmit_skb(sk, skb))
@@ -379,13 +426,22 @@ void ltcp_push_pending(struct sock *sk)
 		}
 		if (ltcp_nagle_holds(sk, skb))
 			break;
+		if (!tp->packets_out)
+			ltcp_ca_tx_start(sk);
+		ltcp_rate_skb_sent(sk, skb);
 		if (ltcp_transmit_skb(sk, skb, true))
 			break;
+		ltcp_pacing_sent(sk, skb->len);
 		lsk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				 NULL : skb->next;
 		tp->snd_nxt = LTCP_SKB_CB(skb)->end_seq;
 		tp->packets_out++;
+		tp->lsndtime = tcp_jiffies32;
 		sent = true;
+	}
+	if (!lsk->send_head) {
+		ltcp_rate_check_app_limited(sk);
+		lsk->pacing_idle = 1;
 	}
 	tp->is_cwnd_limited = tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
 	if (tp->packets_out > tp->max_packets_out)
@@ -573,7 +629,7 @@ int ltcp_connect_init(struct sock *sk)
 	skb = ltcp_alloc_skb(sk, 0, sk->sk_allocation);
 	if (!skb)
 		return -ENOBUFS;
-	LTCP_SKB_CB(skb)->flags = LTCP_SYN;
+	LTCP_SKB_CB(skb)->flags = LTCP_SYN | ltcp_ecn_syn(sk);
 	LTCP_SKB_CB(skb)->seq = tp->write_seq;
 	LTCP_SKB_CB(skb)->end_seq = tp->write_seq + 1;
 	tp->write_seq++;
@@ -657,6 +713,7 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
 	th->doff = hlen >> 2;
 	th->syn = 1;
 	th->ack = 1;
+	th->ece = ireq->ecn_ok;	/* RFC 3168 6.1.1 */
 	/* RFC 7323 2.2: unscaled in a SYN; whole segments, as Linux does. */
 	th->window = htons(ltcp_synack_window(sk, req, mss));
 	ltcp_write_options((__be32 *)(th + 1), &o);
@@ -720,6 +777,7 @@ void ltcp_init_transfer(struct sock *sk)
 			icsk->icsk_ca_ops->init(sk);
 		icsk->icsk_ca_initialized = 1;
 	}
+	ltcp_ecn_init(sk);
 }
 
 static struct sk_buff *ltcp_reply_skb(struct sk_buff *rx, int optlen)

@@ -193,6 +193,7 @@ void ltcp_done(struct sock *sk)
 	ltcp_set_state(sk, TCP_CLOSE);
 	inet_csk_clear_xmit_timers(sk);
 	inet_csk_delete_keepalive_timer(sk);
+	ltcp_pacing_cancel(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
@@ -229,6 +230,8 @@ void ltcp_release_cb(struct sock *sk)
 		ltcp_write_timer_handler(sk);
 	if (test_and_clear_bit(LTCP_DEFER_DELACK_TIMER, &lsk->deferred))
 		ltcp_delack_timer_handler(sk);
+	if (test_and_clear_bit(LTCP_DEFER_PACE, &lsk->deferred))
+		ltcp_push_pending(sk);
 }
 
 /*

@@ -171,7 +171,20 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_notsent_bytes = max_t(int, 0, tp->write_seq - tp->snd_nxt);
 	info->tcpi_min_rtt = tcp_min_rtt(tp);
 	info->tcpi_delivered = tp->delivered;
+	info->tcpi_delivered_ce = tp->delivered_ce;
 	info->tcpi_snd_wnd = tp->snd_wnd;
+	info->tcpi_pacing_rate = READ_ONCE(sk->sk_pacing_rate) != ~0UL ?
+				 READ_ONCE(sk->sk_pacing_rate) : ~0ULL;
+	info->tcpi_max_pacing_rate = READ_ONCE(sk->sk_max_pacing_rate) !=
+				     ~0UL ?
+				     READ_ONCE(sk->sk_max_pacing_rate) : ~0ULL;
+	/* The last kept delivery-rate sample (rate.c), bytes per second. */
+	if (tp->rate_interval_us) {
+		info->tcpi_delivery_rate =
+			div_u64((u64)tp->rate_delivered * tp->mss_cache *
+				USEC_PER_SEC, tp->rate_interval_us);
+		info->tcpi_delivery_rate_app_limited = tp->rate_app_limited;
+	}
 }
 
 /**

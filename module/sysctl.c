@@ -93,6 +93,15 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "ecn",
+		.data		= (void *)offsetof(struct ltcp_net, ecn),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
 	{ }
 };
 
@@ -107,6 +116,7 @@ static void ltcp_net_defaults(struct ltcp_net *ln)
 	ln->fin_timeout = LTCP_FIN_TIMEOUT;
 	ln->timestamps = 1;
 	ln->window_scaling = 1;
+	ln->ecn = 2;
 }
 
 static int __net_init ltcp_net_init(struct net *net)

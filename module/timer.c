@@ -110,10 +110,18 @@ static void ltcp_ca_loss(struct sock *sk)
 	 * as the window reopens (go-back-N from snd_una).
 	 */
 	tp->retrans_out = 0;
+	tp->sacked_out = 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
 		if (skb == lsk->send_head)
 			break;
-		LTCP_SKB_CB(skb)->state &= ~LTCP_SKB_RETRANS;
+		/* A retransmission lost again is one more loss (tp->lost
+		 * counts every lost transmission).
+		 */
+		if (cb->state & LTCP_SKB_RETRANS)
+			tp->lost++;
+		cb->state &= ~LTCP_SKB_RETRANS;
 		ltcp_mark_lost(sk, skb);
 	}
 }
@@ -348,11 +356,12 @@ static void ltcp_keepalive_timer(struct timer_list *t)
 }
 
 /**
- * ltcp_init_xmit_timers() - set up the three timers of a socket
+ * ltcp_init_xmit_timers() - set up the timers of a socket
  * @sk: the socket
  */
 void ltcp_init_xmit_timers(struct sock *sk)
 {
 	inet_csk_init_xmit_timers(sk, ltcp_write_timer, ltcp_delack_timer,
 				  ltcp_keepalive_timer);
+	ltcp_pacing_init(sk);
 }

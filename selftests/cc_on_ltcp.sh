@@ -36,14 +36,14 @@ $B iperf3 -s -p 5201 >/dev/null 2>&1 &
 server=$!
 ltcp_wait_port ltcp-cl-b 5201 || ltcp_fail "iperf3 server did not start"
 
-ccs="reno cubic"
-for m in ltcp_cubic ltcp_dctcp; do
+ccs="reno cubic bbr dctcp"
+for m in ltcp_cubic ltcp_dctcp ltcp_bbr; do
 	[ -e "/lib/modules/$(uname -r)/extra/$m.ko" ] && ccs="$ccs $m"
 done
 for cc in $ccs; do
 	# The namespace default. Only a registered algorithm can be allowed
 	# to other namespaces: load it first.
-	modprobe "$cc" 2>/dev/null
+	modprobe "$cc" 2>/dev/null || modprobe "tcp_$cc" 2>/dev/null
 	sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed $cc"
 	$A sysctl -qw net.ipv4.tcp_congestion_control="$cc"
 	$A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 2 -J >/tmp/cl.json
