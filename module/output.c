@@ -724,19 +724,23 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
  * ltcp_sndbuf_expand() - size the send buffer for the congestion window
  * @sk: the socket
  *
- * Twice the window in full segments with their overhead, so one window
+ * Twice the window in full segments with their overhead (or as many
+ * windows as the congestion control's sndbuf_expand() asks), so one window
  * can be in flight while the next is written, up to net.ipv4.tcp_wmem[2];
  * never when the application set SO_SNDBUF.
  */
 void ltcp_sndbuf_expand(struct sock *sk)
 {
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	struct tcp_sock *tp = tcp_sk(sk);
-	int per_mss, want;
+	int per_mss, want, windows;
 
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		return;
 	per_mss = SKB_TRUESIZE(MAX_TCP_HEADER + tp->mss_cache);
-	want = 2 * max_t(u32, tcp_snd_cwnd(tp), LTCP_INIT_CWND) * per_mss;
+	/* How many windows: the congestion control may say (BBR: 3). */
+	windows = ca && ca->sndbuf_expand ? ca->sndbuf_expand(sk) : 2;
+	want = windows * max_t(u32, tcp_snd_cwnd(tp), LTCP_INIT_CWND) * per_mss;
 	want = min(want, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]));
 	if (want > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, want);

@@ -54,10 +54,16 @@ for cc in $ccs; do
 		test "$(bytes_of /tmp/cl.json)" -gt 1000000
 	# Per socket, with TCP_CONGESTION, from another default.
 	$A sysctl -qw net.ipv4.tcp_congestion_control=reno
+	# iperf3 sets TCP_CONGESTION once connected: an algorithm that needs
+	# ECN then finds none negotiated and falls back (dctcp -> dctcp-reno)
+	# on the kernel's TCP; ltcp must do the same.
+	$A iperf3 -c 198.18.0.2 -p 5201 -t 1 -C "$cc" -J >/tmp/kl.json
+	want=$(json_field /tmp/kl.json sender_tcp_congestion)
 	$A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 2 -C "$cc" -J >/tmp/cl.json
 	ltcp_check "$cc by TCP_CONGESTION: iperf3 ran" test $? -eq 0
-	ltcp_check "... the ltcp socket runs $cc" \
-		test "$(json_field /tmp/cl.json sender_tcp_congestion)" = "$cc"
+	ltcp_check "... the ltcp socket runs $want, as the kernel's TCP does" \
+		test -n "$want" -a \
+		"$(json_field /tmp/cl.json sender_tcp_congestion)" = "$want"
 done
 
 # A module in use by an ltcp socket cannot go; it can once the socket is
