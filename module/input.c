@@ -836,7 +836,7 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		}
 		ltcp_fin(sk);
 	}
-	if (ack_now ||
+	if (ack_now || ltcp_in_quickack(sk) ||
 	    tp->rcv_nxt - tp->rcv_wup >= 2 * (u32)icsk->icsk_ack.rcv_mss)
 		ltcp_send_ack(sk);
 	else if (tp->rcv_nxt != tp->rcv_wup)

@@ -42,6 +42,7 @@ static inline bool ltcp_between(u32 seq, u32 lo, u32 hi)
 #define LTCP_SYN_RETRIES	6
 #define LTCP_RETRIES2		15
 #define LTCP_INIT_CWND		10		/* RFC 6928 */
+#define LTCP_QUICKACKS		16		/* ACKs sent at once at start */
 #define LTCP_MAX_WSCALE		14		/* RFC 7323 2.3 */
 #define LTCP_TS_HZ		1000		/* timestamp clock: 1 ms */
 
@@ -221,6 +222,19 @@ static inline struct ltcp_sock *ltcp_sk(const struct sock *sk)
 static inline struct ltcp_request_sock *ltcp_rsk(const struct request_sock *req)
 {
 	return (struct ltcp_request_sock *)req;
+}
+
+/*
+ * Quick-ACK mode: every data segment is acknowledged at once, not every
+ * second one. A new connection starts in it for its first LTCP_QUICKACKS
+ * ACKs, so that the peer's slow start is not slowed by ACKs held back
+ * (RFC 5681 4.2 allows ACKing more often than every second segment), and
+ * TCP_QUICKACK re-enters it; TCP_QUICKACK 0 leaves it ("pingpong").
+ */
+static inline bool ltcp_in_quickack(struct sock *sk)
+{
+	return inet_csk(sk)->icsk_ack.quick &&
+	       !inet_csk_in_pingpong_mode(sk);
 }
 
 /* Our largest window scale for a receive buffer of @space bytes

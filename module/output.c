@@ -135,6 +135,8 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct ltcp_out_options o = {};
 	bool syn = cb->flags & LTCP_SYN;
+	/* Before ltcp_select_window() moves rcv_wup up to rcv_nxt. */
+	bool acks_new_data = tp->rcv_nxt != tp->rcv_wup;
 	unsigned int hlen;
 	struct tcphdr *th;
 	u8 flags;
@@ -200,8 +202,11 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	}
 	ltcp_write_options((__be32 *)(th + 1), &o);
 
-	if (flags & LTCP_ACK)
+	if (flags & LTCP_ACK) {
 		inet_csk_clear_xmit_timer(sk, ICSK_TIME_DACK);
+		if (inet_csk(sk)->icsk_ack.quick && acks_new_data)
+			inet_csk(sk)->icsk_ack.quick--;
+	}
 	tp->segs_out++;
 	if (skb->len > hlen) {
 		tp->data_segs_out++;
@@ -758,6 +763,7 @@ void ltcp_init_transfer(struct sock *sk)
 
 	tcp_snd_cwnd_set(tp, LTCP_INIT_CWND);
 	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
+	icsk->icsk_ack.quick = LTCP_QUICKACKS;
 	tp->snd_cwnd_clamp = ~0U;
 	tp->snd_cwnd_cnt = 0;
 	tp->snd_cwnd_stamp = tcp_jiffies32;

@@ -85,6 +85,25 @@ static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 		else
 			inet_csk(sk)->icsk_syn_retries = val;
 		break;
+	case TCP_QUICKACK:
+		/* Linux: 1 (any odd value) acknowledges at once from now on
+		 * and sends an ACK that is being held; 0 holds ACKs back
+		 * ("interactive" mode), as far as the every-second-segment
+		 * rule and the delayed-ACK timer allow.
+		 */
+		if (val & 1) {
+			inet_csk(sk)->icsk_ack.quick = LTCP_QUICKACKS;
+			inet_csk_exit_pingpong_mode(sk);
+			if ((1 << sk->sk_state) & (TCPF_ESTABLISHED |
+						   TCPF_FIN_WAIT1 |
+						   TCPF_FIN_WAIT2 |
+						   TCPF_CLOSE_WAIT) &&
+			    inet_csk_ack_scheduled(sk))
+				ltcp_send_ack(sk);
+		} else {
+			inet_csk_enter_pingpong_mode(sk);
+		}
+		break;
 	case TCP_MAXSEG:
 		/* Linux: 0 clears it; else between TCP_MIN_MSS and
 		 * MAX_TCP_WINDOW.
@@ -236,6 +255,9 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 	case TCP_SYNCNT:
 		val = inet_csk(sk)->icsk_syn_retries ? :
 		      READ_ONCE(ltcp_net(sock_net(sk))->syn_retries);
+		break;
+	case TCP_QUICKACK:
+		val = !inet_csk_in_pingpong_mode(sk);
 		break;
 	case TCP_MAXSEG:
 		val = tp->mss_cache;

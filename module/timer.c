@@ -148,8 +148,13 @@ void ltcp_write_timer_handler(struct sock *sk)
 	icsk->icsk_pending = 0;
 
 	if (event == ICSK_TIME_PROBE0) {
-		/* RFC 9293 3.8.6.1: probe a zero window with one byte of
-		 * new data, forever while the peer answers.
+		/* RFC 9293 3.8.6.1: probe a zero window, forever while
+		 * the peer answers. The probe is a segment the peer must
+		 * answer with its window: an old sequence number
+		 * (SND.UNA - 1, as Linux sends), not a pure ACK at
+		 * SND.NXT, which draws no reply, so the probes would count
+		 * as unanswered and the connection would be given up after
+		 * retries2 of them.
 		 */
 		struct sk_buff *skb = ltcp_sk(sk)->send_head;
 
@@ -160,7 +165,7 @@ void ltcp_write_timer_handler(struct sock *sk)
 			ltcp_write_err(sk);
 			return;
 		}
-		ltcp_send_ack(sk);
+		ltcp_send_keepalive_probe(sk);
 		icsk->icsk_backoff = min(icsk->icsk_backoff + 1, 15);
 		inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
 					  min_t(unsigned long,

@@ -11,11 +11,14 @@
  *                                              such calls at each other
  *                                              make a simultaneous open)
  * PROTO is the socket() protocol: 6 for the kernel's TCP (default), 253
- * for ltcp. The byte counts go to standard error.
+ * for ltcp. -q VAL sets TCP_QUICKACK to VAL once connected; -w SEC waits
+ * that long before reading anything (a receiver that does not read). The
+ * byte counts go to standard error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +96,7 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss;
 	int proto = IPPROTO_TCP;
 	int family = AF_INET;
-	int lport = 0;
+	int lport = 0, quickack = -1, wait_s = 0;
 	pthread_t thread;
 	socklen_t len;
 	int i, fd, one = 1;
@@ -106,6 +109,10 @@ int main(int argc, char **argv)
 			family = AF_INET6;
 		else if (!strcmp(argv[i], "-b") && i + 1 < argc)
 			lport = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-q") && i + 1 < argc)
+			quickack = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-w") && i + 1 < argc)
+			wait_s = atoi(argv[++i]);
 	}
 	if (argc >= 3 && !strcmp(argv[1], "-l")) {
 		fd = socket(family, SOCK_STREAM, proto);
@@ -152,8 +159,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (quickack >= 0 &&
+	    setsockopt(conn_fd, IPPROTO_TCP, TCP_QUICKACK, &quickack,
+		       sizeof(quickack)))
+		die("TCP_QUICKACK");
 	if (pthread_create(&thread, NULL, sender, NULL))
 		die("pthread_create");
+	if (wait_s)
+		sleep(wait_s);
 	while ((n = read(conn_fd, buf, sizeof(buf))) > 0) {
 		if (write_all(1, buf, n))
 			die("write stdout");

@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Delayed and quick ACKs of an ltcp receiver, on the wire. A kernel TCP
+# client sends one byte every 100 ms; the ACK delays of the ltcp server
+# (time from each data segment to the ACK that covers it) are read from a
+# capture:
+# - a new connection acknowledges its first segments at once (quick ACKs,
+#   so that a sender's slow start is not held back);
+# - after that a lone segment waits for the delayed-ACK timer, at least
+#   25 ms (Linux's 40 ms) and never more than 250 ms (RFC 1122 4.2.3.2:
+#   under 500 ms; Linux: 200 ms);
+# - TCP_QUICKACK 0 on the server delays them from the start;
+# - the every-second-segment rule: a bulk transfer is ACKed at least once
+#   per two full segments (RFC 5681 4.2).
+. "$(dirname "$0")/ltcp_lib.sh"
+cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
+ltcp_require_module ltcp
+
+cap=
+cleanup() {
+	[ -n "$cap" ] && kill "$cap" 2>/dev/null
+	ip netns del ltcp-da-a 2>/dev/null
+	ip netns del ltcp-da-b 2>/dev/null
+}
+trap cleanup EXIT
+ltcp_veth_pair ltcp-da-a ltcp-da-b || exit $KSFT_FAIL
+A="ip netns exec ltcp-da-a"
+B="ip netns exec ltcp-da-b"
+
+capture() {
+	$B tcpdump -i veth0 -nn -tt --immediate-mode -U -w /tmp/da.pcap \
+		2>/dev/null &
+	cap=$!
+	sleep 1
+}
+stop_capture() {
+	sleep 0.3
+	kill $cap
+	wait $cap 2>/dev/null
+	cap=
+}
+# ack_delays PORT: for each data segment from the client, the ms until the
+# server's next pure ACK, one per line
+ack_delays() {
+	tcpdump -r /tmp/da.pcap -nn -tt 2>/dev/null | awk -v port="$1" '
+		$3 ~ "^198\\.18\\.0\\.1\\." && $5 == "198.18.0.2." port ":" &&
+		/ length [1-9]/ { t = $1; pending = 1; next }
+		$3 == "198.18.0.2." port && / length 0/ && pending {
+			printf "%d\n", ($1 - t) * 1000; pending = 0 }'
+}
+
+# trickle PORT [SERVER OPTIONS]: 30 one-byte writes, 100 ms apart
+trickle() {
+	local port=$1
+
+	shift
+	sleep 5 | $B ./ltcp_xfer -l "$port" -P 253 "$@" >/dev/null 2>&1 &
+	srv=$!
+	ltcp_wait_port ltcp-da-b "$port" || ltcp_fail "server did not start"
+	capture
+	for i in $(seq 30); do printf x; sleep 0.1; done |
+		$A ./ltcp_xfer -c 198.18.0.2 "$port" >/dev/null 2>&1
+	wait $srv
+	stop_capture
+}
+
+trickle 7600
+mapfile -t d < <(ack_delays 7600)
+echo "ACK delays (ms): ${d[*]}"
+ltcp_check "every segment was acknowledged (${#d[@]} of 30)" test "${#d[@]}" -ge 29
+quick=0
+for x in "${d[@]:0:8}"; do [ "$x" -le 15 ] && quick=$((quick + 1)); done
+ltcp_check "the first 8 ACKs go at once ($quick of 8 within 15 ms)" \
+	test "$quick" -eq 8
+late_ok=0
+for x in "${d[@]:20}"; do
+	[ "$x" -ge 25 ] && [ "$x" -le 250 ] && late_ok=$((late_ok + 1))
+done
+ltcp_check "later lone segments wait 25..250 ms ($late_ok of $((${#d[@]} - 20)))" \
+	test "$late_ok" -ge $((${#d[@]} - 21)) -a "$late_ok" -ge 7
+
+trickle 7601 -q 0
+mapfile -t d < <(ack_delays 7601)
+echo "ACK delays with TCP_QUICKACK 0 (ms): ${d[*]}"
+held=0
+for x in "${d[@]:1}"; do
+	[ "$x" -ge 25 ] && [ "$x" -le 250 ] && held=$((held + 1))
+done
+ltcp_check "TCP_QUICKACK 0: ACKs held from the start ($held of $((${#d[@]} - 1)))" \
+	test "$held" -ge $((${#d[@]} - 3)) -a "$held" -ge 20
+
+# Bulk: at least one ACK per two full-sized segments.
+head -c 4M /dev/urandom >/tmp/da.in
+$B ./ltcp_xfer -l 7602 -P 253 </dev/null >/dev/null 2>&1 &
+srv=$!
+ltcp_wait_port ltcp-da-b 7602 || ltcp_fail "server did not start"
+capture
+$A ./ltcp_xfer -c 198.18.0.2 7602 </tmp/da.in >/dev/null 2>&1
+wait $srv
+stop_capture
+full=$(tcpdump -r /tmp/da.pcap -nn 'src host 198.18.0.1 and greater 1500' 2>/dev/null | wc -l)
+acks=$(tcpdump -r /tmp/da.pcap -nn 'src host 198.18.0.2 and less 100' 2>/dev/null | wc -l)
+ltcp_check "bulk: $acks ACKs for $full full segments (at least one per two)" \
+	test "$full" -gt 1000 -a $((2 * acks + 2)) -ge "$full"
+ltcp_exit
