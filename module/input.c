@@ -724,8 +724,13 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		}
 		ltcp_fin(sk);
 	}
+	/* RFC 1122 4.2.3.2, RFC 5681 4.2: an ACK at least every
+	 * net.ltcp.delack_seg full-sized segments (2 by default).
+	 */
 	if (ack_now ||
-	    tp->rcv_nxt - tp->rcv_wup >= 2 * (u32)icsk->icsk_ack.rcv_mss)
+	    tp->rcv_nxt - tp->rcv_wup >=
+	    READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) *
+	    (u32)icsk->icsk_ack.rcv_mss)
 		ltcp_send_ack(sk);
 	else if (tp->rcv_nxt != tp->rcv_wup)
 		ltcp_delack_schedule(sk);
