@@ -80,13 +80,13 @@ static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 			tp->keepalive_probes = val;
 		break;
 	case TCP_SYNCNT:
-		if (val < 1 || val > MAX_TCP_SYNCNT)
+		if (val < 1 || val > MAX_TCP_SYNCNT) {
 			err = -EINVAL;
-		else
-			ltcp_sk(sk)->syn_retries = val;
+			break;
+		}
+		ltcp_sk(sk)->syn_retries = val;
 		/* Also what the request timer of a listener reads. */
-		if (!err)
-			inet_csk(sk)->icsk_syn_retries = val;
+		inet_csk(sk)->icsk_syn_retries = val;
 		break;
 	case TCP_MAXSEG:
 		/* Linux: 0 clears it; else between TCP_MIN_MSS and

@@ -291,6 +291,7 @@ static int __net_init ltcp_net_init(struct net *net)
 			GFP_KERNEL);
 	if (!table)
 		goto err_table;
+	/* Offset 0 is ln->net, no knob: a NULL .data has no storage. */
 	for (i = 0; table[i].procname; i++)
 		if (table[i].data)
 			table[i].data = (char *)ln + (uintptr_t)table[i].data;
