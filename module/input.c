@@ -814,8 +814,11 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	if (sk->sk_shutdown & RCV_SHUTDOWN && cb->end_seq != cb->seq &&
-	    ltcp_after(cb->end_seq, tp->rcv_nxt) && sock_flag(sk, SOCK_DEAD)) {
-		/* Data for an orphan that will never read it. */
+	    ltcp_after(cb->end_seq - th->fin, tp->rcv_nxt) &&
+	    sock_flag(sk, SOCK_DEAD)) {
+		/* New data for an orphan that will never read it (a FIN
+		 * alone is no data: it takes the orphan to TIME-WAIT).
+		 */
 		ltcp_send_active_reset(sk, GFP_ATOMIC);
 		ltcp_reset(sk);
 		goto drop;
@@ -836,8 +839,14 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		}
 		ltcp_fin(sk);
 	}
+	/* RFC 1122 4.2.3.2, RFC 5681 4.2: an ACK at least every
+	 * net.ltcp.delack_seg full-sized segments (2 by default), every
+	 * one in quick-ACK mode.
+	 */
 	if (ack_now || ltcp_in_quickack(sk) ||
-	    tp->rcv_nxt - tp->rcv_wup >= 2 * (u32)icsk->icsk_ack.rcv_mss)
+	    tp->rcv_nxt - tp->rcv_wup >=
+	    READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) *
+	    (u32)icsk->icsk_ack.rcv_mss)
 		ltcp_send_ack(sk);
 	else if (tp->rcv_nxt != tp->rcv_wup)
 		ltcp_delack_schedule(sk);

@@ -33,13 +33,18 @@ static inline bool ltcp_between(u32 seq, u32 lo, u32 hi)
 #define LTCP_MSS_DEFAULT	536U
 #define LTCP_MIN_MSS		88U
 #define LTCP_TIMEOUT_INIT	HZ		/* RFC 6298 2.1: 1 s */
-#define LTCP_RTO_MIN		(HZ / 5)	/* Linux: 200 ms */
+#define LTCP_RTO_MIN_US		200000		/* Linux: 200 ms */
 #define LTCP_RTO_MAX		(120 * HZ)
+#define LTCP_RTO_MAX_MS		120000
 #define LTCP_DELACK_MAX		(HZ / 5)
 #define LTCP_DELACK_MIN		(HZ / 25)	/* 40 ms */
 #define LTCP_TIMEWAIT_LEN	(60 * HZ)	/* 2 MSL as Linux uses */
 #define LTCP_FIN_TIMEOUT	(60 * HZ)
 #define LTCP_SYN_RETRIES	6
+#define LTCP_SYNACK_RETRIES	5
+#define LTCP_DELACK_SEG		2		/* RFC 5681 4.2 */
+#define LTCP_DELACK_SEG_MAX	60
+#define LTCP_RETRIES1		3		/* RFC 1122 4.2.3.5 */
 #define LTCP_RETRIES2		15
 #define LTCP_INIT_CWND		10		/* RFC 6928 */
 #define LTCP_QUICKACKS		16		/* ACKs sent at once at start */
@@ -142,6 +147,9 @@ struct rate_sample;
  * @pacing_idle: the write queue ran empty since the last paced departure
  * @ca_holder: the kernel TCP socket that looked up and holds the congestion
  *	control chosen with TCP_CONGESTION (cong.c), or NULL
+ * @syn_retries: TCP_SYNCNT, 0 when not set. The kernel's request timer
+ *	reads a listener's icsk_syn_retries instead, which ltcp_listen()
+ *	sets so that ltcp's limit is the one that counts.
  *
  * Loss bookkeeping uses tcp_sock's packets_out, lost_out and retrans_out
  * (tcp_packets_in_flight() reads them), kept per segment in
@@ -155,6 +163,7 @@ struct ltcp_sock {
 	u32 dupacks;
 	u32 recover;
 	struct ltcp_ca_holder *ca_holder;
+	u8 syn_retries;
 	u8 in_recovery:1,
 	   fin_queued:1,
 	   pacing_idle:1;
@@ -251,17 +260,6 @@ static inline u8 ltcp_wscale_for(int space)
 	return ws;
 }
 
-/* The largest receive buffer the socket may grow to: what the window
- * scale must be able to express.
- */
-static inline int ltcp_rcvbuf_max(const struct sock *sk)
-{
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		return READ_ONCE(sk->sk_rcvbuf);
-	return max(READ_ONCE(sk->sk_rcvbuf),
-		   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
-}
-
 /*
  * Send-buffer room. Not sk_stream_memory_free()/sk_stream_is_writeable():
  * their inline bodies compare against (and so import) the kernel TCP's
@@ -328,12 +326,20 @@ void ltcp_done(struct sock *sk);
 void ltcp_release_cb(struct sock *sk);
 void ltcp_set_keepalive(struct sock *sk, int on);
 void ltcp_write_space(struct sock *sk);
+int ltcp_rcvbuf_max(const struct sock *sk);
 unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
 
 /* cong.c */
 int ltcp_cong_set(struct sock *sk, char *name);
 void ltcp_cong_drop(struct sock *sk);
 void ltcp_cong_exit(void);
+void ltcp_cong_init_sock(struct sock *sk);
+void ltcp_cong_inherit(struct sock *newsk);
+int ltcp_cong_set_default(struct net *net, const char *name);
+void ltcp_cong_get_default(struct net *net, char *buf);
+int ltcp_cong_net_init(struct net *net);
+void ltcp_cong_net_exit(struct net *net);
+ssize_t ltcp_cong_available(char *buf, size_t size);
 
 /* sockopt.c */
 int ltcp_setsockopt(struct sock *sk, int level, int optname,
@@ -457,10 +463,12 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
 
 /**
  * struct ltcp_net - ltcp's per-namespace state
+ * @net: the namespace this is the state of
  * @sysctl_header: the registration of this namespace's net/ltcp table
  * @ctl_sk6: a raw IPv6 socket of protocol TCP: ip6_xmit() needs a socket
  *	(for its namespace and hop limit) even for a RST or a TIME-WAIT ACK
  * @syn_retries: net.ltcp.syn_retries (tcp_syn_retries)
+ * @retries1: net.ltcp.retries1 (tcp_retries1)
  * @retries2: net.ltcp.retries2 (tcp_retries2)
  * @keepalive_time: net.ltcp.keepalive_time, in jiffies (seconds to users)
  * @keepalive_intvl: net.ltcp.keepalive_intvl, in jiffies
@@ -469,11 +477,24 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @timestamps: net.ltcp.timestamps: offer RFC 7323 timestamps
  * @window_scaling: net.ltcp.window_scaling: offer RFC 7323 window scaling
  * @ecn: net.ltcp.ecn: 0 no ECN, 1 request and accept it, 2 accept it
+ * @tw_reuse_mode: net.ltcp.tw_reuse: 0, 1, or 2 for loopback only (not
+ *	"tw_reuse": inet_timewait_sock.h has a macro of that name)
+ * @synack_retries: net.ltcp.synack_retries
+ * @max_syn_backlog: net.ltcp.max_syn_backlog
+ * @delack_seg: net.ltcp.delack_seg: full-sized segments per delayed ACK
+ * @rmem: net.ltcp.rmem: min, default and max receive buffer, in bytes
+ * @wmem: net.ltcp.wmem: min, default and max send buffer, in bytes
+ * @rto_min_us: net.ltcp.rto_min_us: the smallest RTO, in microseconds
+ * @rto_max_ms: net.ltcp.rto_max_ms: the largest RTO, in milliseconds
+ * @ca_default: net.ltcp.congestion_control: the holder (cong.c) of the
+ *	algorithm new sockets run
  */
 struct ltcp_net {
+	struct net *net;
 	struct ctl_table_header *sysctl_header;
 	struct sock *ctl_sk6;
 	int syn_retries;
+	int retries1;
 	int retries2;
 	int keepalive_time;
 	int keepalive_intvl;
@@ -482,6 +503,15 @@ struct ltcp_net {
 	int timestamps;
 	int window_scaling;
 	int ecn;
+	int tw_reuse_mode;
+	int synack_retries;
+	int delack_seg;
+	int rmem[3];
+	int wmem[3];
+	int max_syn_backlog;
+	int rto_min_us;
+	int rto_max_ms;
+	struct ltcp_ca_holder __rcu *ca_default;
 };
 
 int ltcp_sysctl_init(void);

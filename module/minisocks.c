@@ -23,6 +23,7 @@
  * @snd_nxt: our next sequence number
  * @rcv_wnd: the window last advertised, already scaled down
  * @ts_recent: the peer's last timestamp value
+ * @ts_recent_stamp: when it came, in seconds (ktime_get_seconds())
  * @ts_offset: our timestamp clock offset
  * @tstamp_ok: the connection used timestamps
  */
@@ -32,6 +33,7 @@ struct ltcp_timewait_sock {
 	u32 snd_nxt;
 	u16 rcv_wnd;
 	u32 ts_recent;
+	time64_t ts_recent_stamp;
 	u32 ts_offset;
 	u8 tstamp_ok:1;
 };
@@ -48,8 +50,20 @@ static int ltcp_send_synack(const struct sock *sk, struct request_sock *req)
 	return ltcp_v4_send_synack(sk, NULL, req);
 }
 
+/*
+ * The generic request timer retransmits the SYN-ACK through this, with
+ * req->num_timeout the timeouts before this one. After the listener's
+ * TCP_SYNCNT or net.ltcp.synack_retries retransmissions it fails, and the
+ * timer drops the request (ltcp_listen() keeps the timer's own limit out
+ * of the way).
+ */
 static int ltcp_rtx_synack(const struct sock *sk, struct request_sock *req)
 {
+	int max = ltcp_sk(sk)->syn_retries ? :
+		  READ_ONCE(ltcp_net(sock_net(sk))->synack_retries);
+
+	if (req->num_timeout >= max)
+		return -ETIMEDOUT;
 	req->num_retrans++;
 	return ltcp_send_synack(sk, req);
 }
@@ -82,14 +96,50 @@ struct request_sock_ops ltcp6_request_sock_ops __read_mostly = {
 	.syn_ack_timeout = ltcp_syn_ack_timeout,
 };
 
+static bool ltcp_tw_loopback(const struct inet_timewait_sock *tw)
+{
+	if (tw->tw_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&tw->tw_v6_daddr))
+		return ipv6_addr_loopback(&tw->tw_v6_daddr) ||
+		       ipv6_addr_loopback(&tw->tw_v6_rcv_saddr);
+	return ipv4_is_loopback(tw->tw_daddr) ||
+	       ipv4_is_loopback(tw->tw_rcv_saddr);
+}
+
 /*
- * An ephemeral port whose 4-tuple is in TIME-WAIT is not reused by connect()
- * (net.ipv4.tcp_tw_reuse is not implemented yet): the port allocator moves
- * on to another port.
+ * connect() met a TIME-WAIT socket of the 4-tuple it wants: may it take
+ * the 4-tuple over? net.ltcp.tw_reuse, as Linux's tcp_tw_reuse: never (0),
+ * always (1) or on loopback (2), and only when the old connection used
+ * timestamps and the peer's last one came in an earlier second (a
+ * timestamp clock ticks at least once a second, RFC 7323 5.4: whatever
+ * the peer sends now is newer). Old duplicates are then told from the new
+ * connection by their timestamps (PAWS, RFC 7323 5; ours grow per address
+ * pair, so the new SYN's is larger, as RFC 6191 asks of a SYN to a
+ * TIME-WAIT), and the new sequence numbers start beyond the old
+ * connection's last window. The caller (with the
+ * hash bucket locked) unhashes and releases @sktw; it needs a reference.
+ *
+ * Return: 1 to reuse the 4-tuple, 0 to look for another port.
  */
 static int ltcp_twsk_unique(struct sock *sk, struct sock *sktw, void *twp)
 {
-	return 0;
+	int reuse = READ_ONCE(ltcp_net(sock_net(sk))->tw_reuse_mode);
+	struct inet_timewait_sock *tw = inet_twsk(sktw);
+	struct ltcp_timewait_sock *ltw = ltcp_twsk(tw);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!reuse || (reuse == 2 && !ltcp_tw_loopback(tw)))
+		return 0;
+	if (!ltw->tstamp_ok || ktime_get_seconds() <= ltw->ts_recent_stamp)
+		return 0;
+	/* The old window may still hold segments: start past it. */
+	tp->write_seq = ltw->snd_nxt + 65535 + 2;
+	if (!tp->write_seq)
+		tp->write_seq = 1;
+	tp->rx_opt.ts_recent = ltw->ts_recent;
+	tp->rx_opt.ts_recent_stamp = ltw->ts_recent_stamp;
+	sock_hold(sktw);
+	return 1;
 }
 
 struct timewait_sock_ops ltcp_timewait_sock_ops = {
@@ -120,8 +170,16 @@ int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 	struct ltcp_request_sock *lreq;
 	struct request_sock *req;
 	struct ltcp_options opt;
+	int max_backlog;
 
 	if (inet_csk_reqsk_queue_is_full(sk) || sk_acceptq_is_full(sk))
+		return 0;
+	/* net.ltcp.max_syn_backlog, by Linux's rule for a listener without
+	 * SYN cookies: the last quarter stays free (Linux keeps it for peers
+	 * proven alive; ltcp keeps no such record).
+	 */
+	max_backlog = READ_ONCE(ltcp_net(sock_net(sk))->max_syn_backlog);
+	if (max_backlog - inet_csk_reqsk_queue_len(sk) < (max_backlog >> 2))
 		return 0;
 
 	req = inet_reqsk_alloc(v6 ? &ltcp6_request_sock_ops :
@@ -277,10 +335,6 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newlsk->in_recovery = 0;
 	newlsk->fin_queued = 0;
 	newlsk->pacing_idle = 0;
-	/* The listener's algorithm, held by a module reference below
-	 * rather than by the listener's holder socket.
-	 */
-	newlsk->ca_holder = NULL;
 	newlsk->ts_offset = lreq->ts_offset;
 	newtp->out_of_order_queue = RB_ROOT;
 	newtp->rcv_nxt = lreq->rcv_isn + 1;
@@ -336,14 +390,11 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newtp->srtt_us = 0;
 	ltcp_sync_mss(newsk, dst_mtu(dst));
 
-	/* The listener's congestion control, held by a module reference of
-	 * the child's own (the clone copied the pointer, not a reference),
+	/* The listener's congestion control, held by a reference of the
+	 * child's own (the clone copied the pointer, not a reference),
 	 * before anything below can destroy the child.
 	 */
-	if (inet_csk(newsk)->icsk_ca_ops &&
-	    !try_module_get(inet_csk(newsk)->icsk_ca_ops->owner))
-		inet_csk(newsk)->icsk_ca_ops = NULL;
-	inet_csk(newsk)->icsk_ca_initialized = 0;
+	ltcp_cong_inherit(newsk);
 
 	if (__inet_inherit_port(sk, newsk) < 0)
 		goto put_and_exit;
@@ -397,8 +448,11 @@ struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
 		return NULL;
 	}
 	if (th->syn) {
-		if (cb->seq == lreq->rcv_isn)
-			inet_rtx_syn_ack(sk, req);
+		/* Answered whatever the retransmission limit. */
+		if (cb->seq == lreq->rcv_isn) {
+			req->num_retrans++;
+			ltcp_send_synack(sk, req);
+		}
 		return NULL;
 	}
 	if (!th->ack)
@@ -441,6 +495,7 @@ void ltcp_time_wait(struct sock *sk, int state, int timeo)
 		ltw->snd_nxt = tp->snd_nxt;
 		ltw->rcv_wnd = ltcp_select_window(sk);
 		ltw->ts_recent = tp->rx_opt.ts_recent;
+		ltw->ts_recent_stamp = tp->rx_opt.ts_recent_stamp;
 		ltw->ts_offset = ltcp_sk(sk)->ts_offset;
 		ltw->tstamp_ok = tp->rx_opt.tstamp_ok;
 		if (tw->tw_family == AF_INET6) {
@@ -484,8 +539,10 @@ void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb)
 	ltcp_parse_options(th, &opt);
 	if (th->fin && LTCP_SKB_CB(skb)->end_seq == ltw->rcv_nxt)
 		inet_twsk_reschedule(tw, LTCP_TIMEWAIT_LEN);
-	if (opt.saw_ts && ltw->tstamp_ok)
+	if (opt.saw_ts && ltw->tstamp_ok) {
 		ltw->ts_recent = opt.tsval;
+		ltw->ts_recent_stamp = ktime_get_seconds();
+	}
 	ltcp_send_reply_ack(twsk_net(tw), skb, ltw->snd_nxt, ltw->rcv_nxt,
 			    ltw->rcv_wnd, ltcp_ts_now() + ltw->ts_offset,
 			    ltw->ts_recent, ltw->tstamp_ok);

@@ -731,7 +731,7 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
  *
  * Twice the window in full segments with their overhead (or as many
  * windows as the congestion control's sndbuf_expand() asks), so one window
- * can be in flight while the next is written, up to net.ipv4.tcp_wmem[2];
+ * can be in flight while the next is written, up to net.ltcp.wmem[2];
  * never when the application set SO_SNDBUF.
  */
 void ltcp_sndbuf_expand(struct sock *sk)
@@ -746,7 +746,7 @@ void ltcp_sndbuf_expand(struct sock *sk)
 	/* How many windows: the congestion control may say (BBR: 3). */
 	windows = ca && ca->sndbuf_expand ? ca->sndbuf_expand(sk) : 2;
 	want = windows * max_t(u32, tcp_snd_cwnd(tp), LTCP_INIT_CWND) * per_mss;
-	want = min(want, READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_wmem[2]));
+	want = min(want, READ_ONCE(ltcp_net(sock_net(sk))->wmem[2]));
 	if (want > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, want);
 }
@@ -775,12 +775,12 @@ void ltcp_init_transfer(struct sock *sk)
 	tp->reordering = 3;
 	icsk->icsk_ca_state = TCP_CA_Open;
 	/* Buffers the application did not size itself: the receive buffer
-	 * may grow to net.ipv4.tcp_rmem[2] (a stand-in for Linux's dynamic
+	 * may grow to net.ltcp.rmem[2] (a stand-in for Linux's dynamic
 	 * right-sizing), the send buffer follows the congestion window.
 	 */
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
 		WRITE_ONCE(sk->sk_rcvbuf,
-			   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_rmem[2]));
+			   READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
 	ltcp_sndbuf_expand(sk);
 	if (icsk->icsk_ca_ops && !icsk->icsk_ca_initialized) {
 		if (icsk->icsk_ca_ops->init)

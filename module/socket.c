@@ -71,19 +71,20 @@ void ltcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-/* The congestion control of a new socket: its namespace's default. */
-static void ltcp_assign_cc(struct sock *sk)
+/**
+ * ltcp_rcvbuf_max() - the largest receive buffer the socket may grow to
+ *	(net.ltcp.rmem[2], or what SO_RCVBUF fixed): what the window scale
+ *	must be able to express
+ * @sk: the socket
+ *
+ * Return: a size in bytes.
+ */
+int ltcp_rcvbuf_max(const struct sock *sk)
 {
-	const struct tcp_congestion_ops *ca;
-
-	rcu_read_lock();
-	ca = rcu_dereference(sock_net(sk)->ipv4.tcp_congestion_control);
-	if (ca && !try_module_get(ca->owner))
-		ca = NULL;
-	rcu_read_unlock();
-	inet_csk(sk)->icsk_ca_ops = ca;
-	inet_csk(sk)->icsk_ca_initialized = 0;
-	ltcp_sk(sk)->ca_holder = NULL;
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		return READ_ONCE(sk->sk_rcvbuf);
+	return max(READ_ONCE(sk->sk_rcvbuf),
+		   READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
 }
 
 /**
@@ -114,10 +115,10 @@ int ltcp_init_sock(struct sock *sk)
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = ltcp_write_space;
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
-	/* Linux's defaults: net.ipv4.tcp_wmem[1] and tcp_rmem[1]. */
-	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(net->ipv4.sysctl_tcp_wmem[1]));
-	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(net->ipv4.sysctl_tcp_rmem[1]));
-	ltcp_assign_cc(sk);
+	/* net.ltcp.wmem[1] and rmem[1], as Linux's tcp_wmem and tcp_rmem. */
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(ltcp_net(net)->wmem[1]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(ltcp_net(net)->rmem[1]));
+	ltcp_cong_init_sock(sk);
 	return 0;
 }
 
@@ -398,6 +399,13 @@ int ltcp_listen(struct socket *sock, int backlog)
 	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 		goto out;
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	/* The kernel's request timer gives up after the listener's
+	 * icsk_syn_retries SYN-ACK retransmissions (or, when 0, after
+	 * net.ipv4.tcp_synack_retries): make it never the first, so that
+	 * ltcp's limit, TCP_SYNCNT or net.ltcp.synack_retries, is the one
+	 * that counts (ltcp_rtx_synack()).
+	 */
+	inet_csk(sk)->icsk_syn_retries = ltcp_sk(sk)->syn_retries ? : U8_MAX;
 	if (sk->sk_state != TCP_LISTEN) {
 		err = inet_csk_listen_start(sk);
 		if (err)

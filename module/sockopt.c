@@ -80,10 +80,13 @@ static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 			tp->keepalive_probes = val;
 		break;
 	case TCP_SYNCNT:
-		if (val < 1 || val > MAX_TCP_SYNCNT)
+		if (val < 1 || val > MAX_TCP_SYNCNT) {
 			err = -EINVAL;
-		else
-			inet_csk(sk)->icsk_syn_retries = val;
+			break;
+		}
+		ltcp_sk(sk)->syn_retries = val;
+		/* Also what the request timer of a listener reads. */
+		inet_csk(sk)->icsk_syn_retries = val;
 		break;
 	case TCP_QUICKACK:
 		/* Linux: 1 (any odd value) acknowledges at once from now on
@@ -253,7 +256,7 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 		      READ_ONCE(ltcp_net(sock_net(sk))->keepalive_probes);
 		break;
 	case TCP_SYNCNT:
-		val = inet_csk(sk)->icsk_syn_retries ? :
+		val = ltcp_sk(sk)->syn_retries ? :
 		      READ_ONCE(ltcp_net(sock_net(sk))->syn_retries);
 		break;
 	case TCP_QUICKACK:

@@ -22,6 +22,54 @@ static int ltcp_one = 1;
 static int ltcp_max_syn_retries = MAX_TCP_SYNCNT;
 static int ltcp_max_retries = 255;
 static int ltcp_max_keepcnt = MAX_TCP_KEEPCNT;
+static int ltcp_u8_max = 255;
+static int ltcp_buf_min = 4096;
+static int ltcp_delack_seg_max = LTCP_DELACK_SEG_MAX;
+static int ltcp_rto_max_min = 1000;
+static int ltcp_rto_max_max = LTCP_RTO_MAX_MS;
+
+static struct ltcp_net *ltcp_net_of(struct ctl_table *table, size_t offset)
+{
+	return (struct ltcp_net *)((char *)table->data - offset);
+}
+
+/* net.ltcp.congestion_control: a name, resolved on write (cong.c). */
+static int ltcp_proc_congestion_control(struct ctl_table *table, int write,
+					void *buffer, size_t *lenp,
+					loff_t *ppos)
+{
+	struct ltcp_net *ln = ltcp_net_of(table, offsetof(struct ltcp_net,
+							  ca_default));
+	char name[TCP_CA_NAME_MAX];
+	struct ctl_table tbl = {
+		.data = name,
+		.maxlen = sizeof(name),
+	};
+	int err;
+
+	ltcp_cong_get_default(ln->net, name);
+	err = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (write && !err)
+		err = ltcp_cong_set_default(ln->net, name);
+	return err;
+}
+
+/* net.ltcp.available_congestion_control: read only. */
+static int ltcp_proc_available_cc(struct ctl_table *table, int write,
+				  void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tbl = { .maxlen = TCP_CA_BUF_MAX };
+	ssize_t n;
+	int err;
+
+	tbl.data = kmalloc(TCP_CA_BUF_MAX, GFP_KERNEL);
+	if (!tbl.data)
+		return -ENOMEM;
+	n = ltcp_cong_available(tbl.data, TCP_CA_BUF_MAX);
+	err = n < 0 ? n : proc_dostring(&tbl, write, buffer, lenp, ppos);
+	kfree(tbl.data);
+	return err;
+}
 
 /* The template: each namespace gets a copy whose .data point into its own
  * struct ltcp_net (the offsets below).
@@ -35,6 +83,15 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &ltcp_one,
 		.extra2		= &ltcp_max_syn_retries,
+	},
+	{
+		.procname	= "retries1",
+		.data		= (void *)offsetof(struct ltcp_net, retries1),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ltcp_max_retries,
 	},
 	{
 		.procname	= "retries2",
@@ -94,6 +151,15 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "tw_reuse",
+		.data		= (void *)offsetof(struct ltcp_net, tw_reuse_mode),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
 		.procname	= "ecn",
 		.data		= (void *)offsetof(struct ltcp_net, ecn),
 		.maxlen		= sizeof(int),
@@ -102,13 +168,89 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_TWO,
 	},
+	{
+		.procname	= "synack_retries",
+		.data		= (void *)offsetof(struct ltcp_net, synack_retries),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ltcp_u8_max,
+	},
+	{
+		.procname	= "max_syn_backlog",
+		.data		= (void *)offsetof(struct ltcp_net, max_syn_backlog),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{
+		.procname	= "delack_seg",
+		.data		= (void *)offsetof(struct ltcp_net, delack_seg),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ltcp_delack_seg_max,
+	},
+	{
+		.procname	= "rmem",
+		.data		= (void *)offsetof(struct ltcp_net, rmem),
+		.maxlen		= sizeof(int) * 3,
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ltcp_buf_min,
+	},
+	{
+		.procname	= "wmem",
+		.data		= (void *)offsetof(struct ltcp_net, wmem),
+		.maxlen		= sizeof(int) * 3,
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ltcp_buf_min,
+	},
+	{
+		.procname	= "rto_min_us",
+		.data		= (void *)offsetof(struct ltcp_net, rto_min_us),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "rto_max_ms",
+		.data		= (void *)offsetof(struct ltcp_net, rto_max_ms),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ltcp_rto_max_min,
+		.extra2		= &ltcp_rto_max_max,
+	},
+	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct ltcp_net, ca_default),
+		.maxlen		= TCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= ltcp_proc_congestion_control,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.maxlen		= TCP_CA_BUF_MAX,
+		.mode		= 0444,
+		.proc_handler	= ltcp_proc_available_cc,
+	},
 	{ }
 };
 
-static void ltcp_net_defaults(struct ltcp_net *ln)
+static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 {
+	struct net *from = net_eq(net, &init_net) ? NULL : &init_net;
+	int i;
+
 	/* Linux's defaults (Documentation/networking/ip-sysctl.rst). */
 	ln->syn_retries = LTCP_SYN_RETRIES;
+	ln->retries1 = LTCP_RETRIES1;
 	ln->retries2 = LTCP_RETRIES2;
 	ln->keepalive_time = 7200 * HZ;
 	ln->keepalive_intvl = 75 * HZ;
@@ -117,6 +259,26 @@ static void ltcp_net_defaults(struct ltcp_net *ln)
 	ln->timestamps = 1;
 	ln->window_scaling = 1;
 	ln->ecn = 2;
+	ln->tw_reuse_mode = 2;
+	ln->synack_retries = LTCP_SYNACK_RETRIES;
+	ln->delack_seg = LTCP_DELACK_SEG;
+	/* The buffer sizes Linux chose for this machine: the initial
+	 * namespace starts with its tcp_rmem and tcp_wmem, every other one
+	 * with the initial namespace's net.ltcp values, as Linux's own
+	 * namespaces copy the initial one's.
+	 */
+	for (i = 0; i < 3; i++) {
+		ln->rmem[i] = from ? READ_ONCE(ltcp_net(from)->rmem[i]) :
+				     READ_ONCE(net->ipv4.sysctl_tcp_rmem[i]);
+		ln->wmem[i] = from ? READ_ONCE(ltcp_net(from)->wmem[i]) :
+				     READ_ONCE(net->ipv4.sysctl_tcp_wmem[i]);
+	}
+	/* Linux sizes it by the established hash: 1 per 128 buckets. */
+	ln->max_syn_backlog = max_t(int, 128,
+				    (tcp_hashinfo.ehash_mask + 1) / 128);
+	/* Linux 6.11's tcp_rto_min_us and 6.15's tcp_rto_max_ms. */
+	ln->rto_min_us = LTCP_RTO_MIN_US;
+	ln->rto_max_ms = LTCP_RTO_MAX_MS;
 }
 
 static int __net_init ltcp_net_init(struct net *net)
@@ -125,27 +287,37 @@ static int __net_init ltcp_net_init(struct net *net)
 	struct ctl_table *table;
 	int i, err;
 
-	ltcp_net_defaults(ln);
+	ln->net = net;
+	ltcp_net_defaults(net, ln);
+	err = ltcp_cong_net_init(net);
+	if (err)
+		return err;
+	err = inet_ctl_sock_create(&ln->ctl_sk6, PF_INET6, SOCK_RAW,
+				   IPPROTO_TCP, net);
+	if (err)
+		goto err_ctl;
+	err = -ENOMEM;
 	table = kmemdup(ltcp_sysctl_table, sizeof(ltcp_sysctl_table),
 			GFP_KERNEL);
 	if (!table)
-		return -ENOMEM;
+		goto err_table;
+	/* Offset 0 is ln->net, no knob: a NULL .data has no storage. */
 	for (i = 0; table[i].procname; i++)
-		table[i].data = (char *)ln + (uintptr_t)table[i].data;
+		if (table[i].data)
+			table[i].data = (char *)ln + (uintptr_t)table[i].data;
 
 	ln->sysctl_header = register_net_sysctl(net, "net/ltcp", table);
-	if (!ln->sysctl_header) {
-		kfree(table);
-		return -ENOMEM;
-	}
-	err = inet_ctl_sock_create(&ln->ctl_sk6, PF_INET6, SOCK_RAW,
-				   IPPROTO_TCP, net);
-	if (err) {
-		unregister_net_sysctl_table(ln->sysctl_header);
-		kfree(table);
-		return err;
-	}
+	if (!ln->sysctl_header)
+		goto err_register;
 	return 0;
+
+err_register:
+	kfree(table);
+err_table:
+	inet_ctl_sock_destroy(ln->ctl_sk6);
+err_ctl:
+	ltcp_cong_net_exit(net);
+	return err;
 }
 
 static void __net_exit ltcp_net_exit(struct net *net)
@@ -153,9 +325,10 @@ static void __net_exit ltcp_net_exit(struct net *net)
 	struct ltcp_net *ln = net_generic(net, ltcp_net_id);
 	struct ctl_table *table = ln->sysctl_header->ctl_table_arg;
 
-	inet_ctl_sock_destroy(ln->ctl_sk6);
 	unregister_net_sysctl_table(ln->sysctl_header);
 	kfree(table);
+	inet_ctl_sock_destroy(ln->ctl_sk6);
+	ltcp_cong_net_exit(net);
 }
 
 static struct pernet_operations ltcp_net_ops = {

@@ -12,6 +12,19 @@
 
 #include "ltcp.h"
 
+/* The bounds of the RTO: net.ltcp.rto_min_us and rto_max_ms. */
+static u32 ltcp_rto_min(const struct sock *sk)
+{
+	u32 us = READ_ONCE(ltcp_net(sock_net(sk))->rto_min_us);
+
+	return max_t(u32, usecs_to_jiffies(us), 1);
+}
+
+static u32 ltcp_rto_max(const struct sock *sk)
+{
+	return msecs_to_jiffies(READ_ONCE(ltcp_net(sock_net(sk))->rto_max_ms));
+}
+
 /**
  * ltcp_rtt_sample() - fold one RTT measurement into SRTT, RTTVAR and RTO
  * @sk: the socket
@@ -51,13 +64,14 @@ void ltcp_rtt_sample(struct sock *sk, long rtt_us)
 	if (rtt_us <= tp->rtt_min.s[0].v ||
 	    tcp_jiffies32 - tp->rtt_min.s[0].t > 300 * HZ)
 		minmax_reset(&tp->rtt_min, tcp_jiffies32, rtt_us);
-	/* RTO = SRTT + max(G, 4 * RTTVAR); 2.4: at least RTO_MIN (Linux's
-	 * 200 ms, not RFC 6298's 1 s), 2.5: at most 120 s.
+	/* RTO = SRTT + max(G, 4 * RTTVAR); 2.4: at least net.ltcp.rto_min_us
+	 * (Linux's 200 ms by default, not RFC 6298's 1 s), 2.5: at most
+	 * net.ltcp.rto_max_ms (120 s); the maximum wins.
 	 */
 	rto_us = (tp->srtt_us >> 3) + max_t(u32, tp->mdev_us,
 					    jiffies_to_usecs(1));
-	icsk->icsk_rto = clamp_t(u32, usecs_to_jiffies(rto_us), LTCP_RTO_MIN,
-				 LTCP_RTO_MAX);
+	icsk->icsk_rto = min(max(usecs_to_jiffies(rto_us), ltcp_rto_min(sk)),
+			     ltcp_rto_max(sk));
 }
 
 /**
@@ -170,14 +184,14 @@ void ltcp_write_timer_handler(struct sock *sk)
 		inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
 					  min_t(unsigned long,
 						icsk->icsk_rto << icsk->icsk_backoff,
-						LTCP_RTO_MAX), LTCP_RTO_MAX);
+						ltcp_rto_max(sk)), LTCP_RTO_MAX);
 		return;
 	}
 
 	if (!tp->packets_out)
 		return;
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
-		int max = icsk->icsk_syn_retries ? :
+		int max = ltcp_sk(sk)->syn_retries ? :
 			  READ_ONCE(ltcp_net(sock_net(sk))->syn_retries);
 
 		if (icsk->icsk_retransmits >= max) {
@@ -191,13 +205,22 @@ void ltcp_write_timer_handler(struct sock *sk)
 			ltcp_write_err(sk);
 			return;
 		}
+		/* RFC 1122 4.2.3.5: after R1 retransmissions, negative
+		 * advice to IP (dead-gateway detection); the route is
+		 * looked up again for every retransmission from here on.
+		 */
+		if (icsk->icsk_retransmits >=
+		    READ_ONCE(ltcp_net(sock_net(sk))->retries1)) {
+			dst_negative_advice(sk);
+			__sk_dst_reset(sk);
+		}
 		ltcp_ca_loss(sk);
 		ltcp_push_pending(sk);
 	}
 	icsk->icsk_retransmits++;
-	/* RFC 6298 5.5: back off. */
+	/* RFC 6298 5.5: back off, up to net.ltcp.rto_max_ms. */
 	icsk->icsk_backoff++;
-	icsk->icsk_rto = min(icsk->icsk_rto << 1, LTCP_RTO_MAX);
+	icsk->icsk_rto = min(icsk->icsk_rto << 1, ltcp_rto_max(sk));
 	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto,
 				  LTCP_RTO_MAX);
 }

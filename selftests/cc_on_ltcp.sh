@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Congestion controls on ltcp: an ltcp socket runs its namespace's default
-# (net.ipv4.tcp_congestion_control) or the one TCP_CONGESTION names, with
+# (net.ltcp.congestion_control) or the one TCP_CONGESTION names, with
 # the kernel's rules for names (unknown: an error; modules autoload), and
 # holds a module while it uses it. Checked with iperf3 under ltcpize
 # against the kernel's TCP: the algorithm iperf3 reads back with
@@ -45,7 +45,7 @@ for cc in $ccs; do
 	# to other namespaces: load it first.
 	modprobe "$cc" 2>/dev/null || modprobe "tcp_$cc" 2>/dev/null
 	sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed $cc"
-	$A sysctl -qw net.ipv4.tcp_congestion_control="$cc"
+	$A sysctl -qw net.ltcp.congestion_control="$cc"
 	$A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 2 -J >/tmp/cl.json
 	ltcp_check "$cc as the namespace default: iperf3 ran" test $? -eq 0
 	ltcp_check "... the ltcp socket runs $cc" \
@@ -53,7 +53,7 @@ for cc in $ccs; do
 	ltcp_check "... data moved ($(bytes_of /tmp/cl.json) bytes)" \
 		test "$(bytes_of /tmp/cl.json)" -gt 1000000
 	# Per socket, with TCP_CONGESTION, from another default.
-	$A sysctl -qw net.ipv4.tcp_congestion_control=reno
+	$A sysctl -qw net.ltcp.congestion_control=reno
 	# iperf3 sets TCP_CONGESTION once connected: an algorithm that needs
 	# ECN then finds none negotiated and falls back (dctcp -> dctcp-reno)
 	# on the kernel's TCP; ltcp must do the same.
@@ -82,5 +82,5 @@ fi
 # An unknown name is refused; the socket keeps its algorithm.
 $A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -t 1 -C no_such_cc >/dev/null 2>&1
 ltcp_check "an unknown algorithm is refused (iperf3 fails)" test $? -ne 0
-$A sysctl -qw net.ipv4.tcp_congestion_control=cubic
+$A sysctl -qw net.ltcp.congestion_control=cubic
 ltcp_exit

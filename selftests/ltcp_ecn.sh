@@ -145,7 +145,7 @@ done
 #    dctcp on an ltcp receiver under CE marks.
 $A sysctl -qw net.ltcp.ecn=0
 $B sysctl -qw net.ltcp.ecn=0
-$A sysctl -qw net.ipv4.tcp_congestion_control=dctcp
+$A sysctl -qw net.ltcp.congestion_control=dctcp
 start_server
 capture
 $A ltcpize run iperf3 -c 198.18.0.2 -p 5201 -n 2M >/dev/null
@@ -156,7 +156,7 @@ ltcp_check "... SYN with ECE+CWR despite ecn=0" \
 	test "$(count "$SYN and $ECE_CWR and dst port 5201")" -ge 1
 ltcp_check "... data sent ECT" test "$(count "$DATA_A and $ECT")" -ge 100
 
-$B sysctl -qw net.ipv4.tcp_congestion_control=dctcp
+$B sysctl -qw net.ltcp.congestion_control=dctcp
 start_server ltcpize run
 capture
 $A iperf3 -c 198.18.0.2 -p 5201 -n 3M >/dev/null

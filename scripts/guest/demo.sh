@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The demo, inside the test VM: load ltcp and a congestion control, select
-# it with sysctl, and run iperf3 between two network namespaces over veth:
+# it with sysctl (net.ltcp for ltcp, net.ipv4 for the kernel's TCP), and run iperf3 between two network namespaces over veth:
 # the client is ltcp (iperf3 under ltcpize), the server the kernel's TCP.
 . /ltcp/selftests/ltcp_lib.sh
 cc=${LTCP_DEMO_CC:-ltcp_cubic}
@@ -15,8 +15,9 @@ die() {
 
 modprobe ltcp || die "modprobe ltcp"
 echo "demo: $(dmesg | grep -o 'ltcp: version .*' | tail -n 1)"
+sysctl -w net.ltcp.congestion_control="$cc" || die "cannot select $cc"
 sysctl -w net.ipv4.tcp_congestion_control="$cc" || die "cannot select $cc"
-echo "demo: available: $(cat /proc/sys/net/ipv4/tcp_available_congestion_control)"
+echo "demo: available: $(cat /proc/sys/net/ltcp/available_congestion_control)"
 # Namespaces made now inherit the initial namespace's choice.
 ltcp_veth_pair demo-a demo-b || die "namespaces"
 ip netns exec demo-b iperf3 -s -1 -p 5201 >/dev/null &
@@ -30,4 +31,5 @@ wait $client || die "iperf3 client failed"
 ip netns del demo-a
 ip netns del demo-b
 sysctl -qw net.ipv4.tcp_congestion_control=cubic
+sysctl -qw net.ltcp.congestion_control=cubic
 echo "demo: done"
