@@ -841,9 +841,11 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	}
 	/* RFC 1122 4.2.3.2, RFC 5681 4.2: an ACK at least every
 	 * net.ltcp.delack_seg full-sized segments (2 by default), every
-	 * one in quick-ACK mode.
+	 * one in quick-ACK mode; never an ACK for a segment that brought
+	 * nothing to acknowledge (a pure ACK, which is not answered).
 	 */
-	if (ack_now || ltcp_in_quickack(sk) ||
+	if (ack_now ||
+	    (ltcp_in_quickack(sk) && tp->rcv_nxt != tp->rcv_wup) ||
 	    tp->rcv_nxt - tp->rcv_wup >=
 	    READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) *
 	    (u32)icsk->icsk_ack.rcv_mss)

@@ -535,8 +535,10 @@ out_err:
  * After the application read @copied bytes: if the window we could offer
  * grew by a segment or a quarter of the buffer since we last advertised
  * it, say so now (RFC 9293 3.8.6.2.2, receiver-side silly window
- * avoidance); and send an ACK that was only delayed. A read that took
- * nothing opened no window: no update then (Linux does the same).
+ * avoidance); and send an ACK that was only delayed, unless TCP_QUICKACK
+ * 0 asked for ACKs held back ("pingpong": the reply will carry it). A read
+ * that took nothing opened no window: no update then (Linux does the
+ * same).
  */
 static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 {
@@ -549,7 +551,8 @@ static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 		return;
 	if ((u32)space >= cur + max_t(u32, tp->mss_cache,
 				      READ_ONCE(sk->sk_rcvbuf) / 4) ||
-	    inet_csk(sk)->icsk_ack.pending & ICSK_ACK_SCHED)
+	    ((inet_csk(sk)->icsk_ack.pending & ICSK_ACK_SCHED) &&
+	     !inet_csk_in_pingpong_mode(sk)))
 		ltcp_send_ack(sk);
 }
 

@@ -5,12 +5,14 @@
 # client sends one byte every 100 ms; the ACK delays of the ltcp server
 # (time from each data segment to the ACK that covers it) are read from a
 # capture:
-# - a new connection acknowledges its first segments at once (quick ACKs,
-#   so that a sender's slow start is not held back);
-# - after that a lone segment waits for the delayed-ACK timer, at least
-#   25 ms (Linux's 40 ms) and never more than 250 ms (RFC 1122 4.2.3.2:
-#   under 500 ms; Linux: 200 ms);
-# - TCP_QUICKACK 0 on the server delays them from the start;
+# - with a server that does not read yet: a new connection acknowledges
+#   its first segments at once (quick ACKs, so that a sender's slow start
+#   is not held back); after that a lone segment waits for the delayed-ACK
+#   timer, at least 25 ms (Linux's 40 ms) and never more than 250 ms
+#   (RFC 1122 4.2.3.2: under 500 ms; Linux: 200 ms);
+# - a server that reads each byte sends the held ACK as it reads (as
+#   Linux does), unless TCP_QUICKACK 0 asked to hold ACKs for a reply:
+#   then they wait for the timer from the start;
 # - the every-second-segment rule: a bulk transfer is ACKed at least once
 #   per two full segments (RFC 5681 4.2).
 . "$(dirname "$0")/ltcp_lib.sh"
@@ -55,7 +57,7 @@ trickle() {
 	local port=$1
 
 	shift
-	sleep 5 | $B ./ltcp_xfer -l "$port" -P 253 "$@" >/dev/null 2>&1 &
+	sleep 7 | $B ./ltcp_xfer -l "$port" -P 253 "$@" >/dev/null 2>&1 &
 	srv=$!
 	ltcp_wait_port ltcp-da-b "$port" || ltcp_fail "server did not start"
 	capture
@@ -65,10 +67,11 @@ trickle() {
 	stop_capture
 }
 
-trickle 7600
+trickle 7600 -w 6
 mapfile -t d < <(ack_delays 7600)
 echo "ACK delays (ms): ${d[*]}"
-ltcp_check "every segment was acknowledged (${#d[@]} of 30)" test "${#d[@]}" -ge 29
+ltcp_check "the segments were acknowledged one by one (${#d[@]} ACKs)" \
+	test "${#d[@]}" -ge 25
 quick=0
 for x in "${d[@]:0:8}"; do [ "$x" -le 15 ] && quick=$((quick + 1)); done
 ltcp_check "the first 8 ACKs go at once ($quick of 8 within 15 ms)" \
@@ -90,8 +93,18 @@ done
 ltcp_check "TCP_QUICKACK 0: ACKs held from the start ($held of $((${#d[@]} - 1)))" \
 	test "$held" -ge $((${#d[@]} - 3)) -a "$held" -ge 20
 
-# Bulk: at least one ACK per two full-sized segments.
-head -c 4M /dev/urandom >/tmp/da.in
+trickle 7603
+mapfile -t d < <(ack_delays 7603)
+echo "ACK delays, reading server (ms): ${d[*]}"
+fast=0
+for x in "${d[@]}"; do [ "$x" -le 15 ] && fast=$((fast + 1)); done
+ltcp_check "a reading server ACKs as it reads ($fast of ${#d[@]} within 15 ms)" \
+	test "$fast" -ge $((${#d[@]} - 3)) -a "$fast" -ge 25
+
+# Bulk: at least one ACK per two full-sized segments (the kernel's sender
+# without segmentation offload, so the capture sees each segment).
+$A ethtool -K veth0 tso off gso off >/dev/null 2>&1
+dd if=/dev/urandom of=/tmp/da.in bs=1M count=4 2>/dev/null
 $B ./ltcp_xfer -l 7602 -P 253 </dev/null >/dev/null 2>&1 &
 srv=$!
 ltcp_wait_port ltcp-da-b 7602 || ltcp_fail "server did not start"
@@ -102,5 +115,5 @@ stop_capture
 full=$(tcpdump -r /tmp/da.pcap -nn 'src host 198.18.0.1 and greater 1500' 2>/dev/null | wc -l)
 acks=$(tcpdump -r /tmp/da.pcap -nn 'src host 198.18.0.2 and less 100' 2>/dev/null | wc -l)
 ltcp_check "bulk: $acks ACKs for $full full segments (at least one per two)" \
-	test "$full" -gt 1000 -a $((2 * acks + 2)) -ge "$full"
+	test "$full" -gt 500 -a $((2 * acks + 2)) -ge "$full"
 ltcp_exit
