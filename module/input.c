@@ -782,8 +782,11 @@ syn_challenge:
 		goto drop;
 	}
 	if (sk->sk_shutdown & RCV_SHUTDOWN && cb->end_seq != cb->seq &&
-	    ltcp_after(cb->end_seq, tp->rcv_nxt) && sock_flag(sk, SOCK_DEAD)) {
-		/* Data for an orphan that will never read it. */
+	    ltcp_after(cb->end_seq - th->fin, tp->rcv_nxt) &&
+	    sock_flag(sk, SOCK_DEAD)) {
+		/* New data for an orphan that will never read it (a FIN
+		 * alone is no data: it leads to TIME-WAIT).
+		 */
 		ltcp_send_active_reset(sk, GFP_ATOMIC);
 		ltcp_reset(sk);
 		goto drop;
