@@ -9,12 +9,13 @@
 # SYN, ACKs of unsent and of too old data, IP lengths that lie), over IPv4
 # and IPv6. Those that could change the stream carry garbage at the peer's
 # next sequence number. Checks: the transfer completes byte-exact (SHA-256
-# at both ends) and is not reset, the counters of the ltcp namespace moved
-# (TcpInErrs, TcpInCsumErrors, TcpExtTCPSYNChallenge, challenge ACKs sent or
-# rate-limited), challenge ACKs appear on the wire for the in-window RST and
-# SYN and the bad ACKs and nothing for the RST out of the window; and a
-# listener sent SYN+FIN, SYN+RST, bad checksums and odd flags answers none
-# of them and still accepts a connection.
+# at both ends) and is not reset (both ends exit 0), the counters of the
+# ltcp namespace moved (TcpInErrs, TcpInCsumErrors, TcpExtTCPSYNChallenge,
+# challenge ACKs sent or rate-limited), challenge ACKs appear on the wire
+# for the in-window RST and SYN and the bad ACKs and nothing for the RST
+# out of the window. And a listener sent SYN+FIN, SYN+RST, bad checksums,
+# bad options and odd flags answers none of them but a bare ACK (with a
+# RST), and still accepts a connection.
 #
 # LTCP_HOSTILE_MB sets the size of each direction (default 4 MiB),
 # LTCP_HOSTILE_ROUNDS the rounds of every kind (default 20).
@@ -52,7 +53,7 @@ port=7300
 # counters NS: the absolute values of the counters checked, NAME VALUE
 counters() {
 	ip netns exec "$1" nstat -asz TcpInErrs TcpInCsumErrors \
-		TcpEstabResets TcpExtTCPSYNChallenge TcpExtTCPChallengeACK \
+		TcpExtTCPSYNChallenge TcpExtTCPChallengeACK \
 		TcpExtTCPACKSkippedChallenge | awk '/^[A-Z]/ {print $1, $2}'
 }
 
@@ -134,8 +135,6 @@ hostile() {
 	fi
 	echo "    counters: $(paste -d' ' "$dir/before" "$dir/after" |
 		awk '{printf "%s +%d ", $1, $4 - $2}')"
-	d=$(delta TcpEstabResets)
-	ltcp_check "$name: no connection reset (TcpEstabResets +$d)" [ "$d" -eq 0 ]
 	# Per round: bad checksum and the IP length cutting the payload are
 	# checksum errors; those two, doff 4 (the kernel's TCP drops it
 	# before any lookup), doff beyond the segment, four bad option
@@ -183,9 +182,6 @@ listener() {
 		"$mac_a" $port | sed 's/^/    /'
 	sleep 1
 	counters $A >"$dir/after"
-	n=$(ip netns exec $A ss -Htn state syn-recv | wc -l)
-	ltcp_check "listener $addr_a: no request socket from the odd segments ($n)" \
-		[ "$n" -eq 0 ]
 	got=$(echo hi | ip netns exec $B timeout 30 ./ltcp_xfer -c "$addr_a" \
 		$port 2>/dev/null)
 	wait $srv
@@ -196,9 +192,14 @@ listener() {
 	sleep 1
 	kill $tcpd
 	wait $tcpd 2>/dev/null
-	n=$(tcpdump -r "$dir/l.pcap" -nn "src port $port and dst portrange 20000-20007" 2>/dev/null | wc -l)
+	tcpdump -r "$dir/l.pcap" -nn "src port $port and dst portrange 20000-20008" \
+		2>/dev/null >"$dir/l.txt"
+	sed 's/^/    /' "$dir/l.txt"
+	n=$(grep -c '\.2000[0-7]: ' "$dir/l.txt")
 	ltcp_check "listener $addr_a: no answer on the wire to the odd segments ($n)" \
 		[ "$n" -eq 0 ]
+	n=$(grep -c '\.20008: Flags \[R\]' "$dir/l.txt")
+	ltcp_check "listener $addr_a: a RST to the bare ACK ($n)" [ "$n" -eq 1 ]
 	d=$(delta TcpInErrs)
 	# SYN+FIN, SYN+RST, bad checksum, doff, two bad option lengths
 	ltcp_check "listener $addr_a: TcpInErrs +$d >= 6" [ "$d" -ge 6 ]

@@ -15,7 +15,8 @@
  * stream if it were accepted carries garbage at the peer's next sequence
  * number, so a check that is missing shows as a corrupted transfer.
  * listen: sends each malformed kind once, as SYNs and odd flags, to a
- * listener on DST:PORT.
+ * listener on DST:PORT, from ports 20000 and up; the last, a bare ACK from
+ * port 20008, is the only one that must be answered (with a RST).
  *
  * Prints how many segments of each kind were sent. Exit 0, or 1 when the
  * connection was never seen.
@@ -407,7 +408,7 @@ static void inject(struct conn *c, int kind)
 
 enum {
 	L_SYNFIN, L_SYNRST, L_FIN, L_CSUM, L_DOFF_BEYOND, L_OPT_LEN0,
-	L_OPT_OVERRUN, L_XMAS, L_NR
+	L_OPT_OVERRUN, L_XMAS, L_ACK, L_NR
 };
 
 /* Odd segments to a listener, from ports of their own. */
@@ -454,6 +455,13 @@ static void inject_listener(struct conn *c, int kind)
 	case L_XMAS:
 		names[kind] = "listener: FIN+PSH+URG, no SYN";
 		sg.flags = F_FIN | F_PSH | F_URG;
+		break;
+	case L_ACK:
+		/* The one that must be answered, with a RST. */
+		names[kind] = "listener: ACK, no SYN";
+		sg.flags = F_ACK;
+		sg.ack = (u32)rand();
+		sg.optlen = 0;
 		break;
 	}
 	xmit(c, kind, &sg);
