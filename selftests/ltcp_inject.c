@@ -82,6 +82,7 @@ struct conn {
 	u32 b_ack;		/* last ACK from the peer */
 	u32 b_nxt;		/* the peer's next sequence number */
 	u16 b_win;
+	char last[96];		/* the last segment seen, for a report */
 };
 
 static unsigned long sent[64];
@@ -181,6 +182,9 @@ static bool learn(struct conn *c, const u8 *f, size_t n)
 		return false;
 	seq = get32(th + 4);
 	end = seq + iplen - hlen - (th[12] >> 4) * 4 + !!(flags & F_FIN);
+	snprintf(c->last, sizeof(c->last),
+		 "port %u > %u flags 0x%02x seq %u end %u ack %u win %u",
+		 sp, dp, flags, seq, end, get32(th + 8), get16(th + 14));
 	if (!memcmp(s, c->dst, alen) && !memcmp(d, c->src, alen)) {
 		c->dport = htons(sp);
 		c->sport = htons(dp);
@@ -484,8 +488,10 @@ static int challenge(struct conn *c, int kind)
 
 	for (i = 0; i < 300 && quiet < 6; i++)
 		quiet = capture(c, 100) ? 0 : quiet + 1;
-	if (quiet < 6)
+	if (quiet < 6) {
+		printf("ltcp_inject: never quiet, last: %s\n", c->last);
 		return -1;
+	}
 	nxt = c->a_nxt;
 	ack = c->b_nxt;
 	inject(c, kind);
