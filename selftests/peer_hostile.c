@@ -167,10 +167,18 @@ FIXTURE_SETUP(hostile)
 	self->ready = true;
 }
 
+/*
+ * Abort the connection: a FIN the peer never answers would leave an orphan
+ * retransmitting it for minutes, holding ltcp.ko (ltcp_unload.sh).
+ */
 FIXTURE_TEARDOWN(hostile)
 {
-	if (self->fd >= 0)
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (self->fd >= 0) {
+		setsockopt(self->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		close(self->fd);
+	}
 	if (self->lfd >= 0)
 		close(self->lfd);
 	peer_close(&self->p);
