@@ -16,12 +16,41 @@
 
 #include "ltcp.h"
 
+/*
+ * Are the options well formed? Each option but EOL and NOP has a length
+ * byte of at least 2 that stays inside the header (RFC 9293 3.1: a TCP
+ * must be prepared for an illegal option length, such as zero).
+ */
+static bool ltcp_options_wellformed(const struct tcphdr *th)
+{
+	const u8 *p = (const u8 *)(th + 1);
+	int left = th->doff * 4 - sizeof(*th);
+
+	while (left > 0) {
+		if (*p == LTCP_OPT_EOL)
+			return true;
+		if (*p == LTCP_OPT_NOP) {
+			p++;
+			left--;
+			continue;
+		}
+		if (left < 2 || p[1] < 2 || p[1] > left)
+			return false;
+		left -= p[1];
+		p += p[1];
+	}
+	return true;
+}
+
 /**
  * ltcp_segment_valid() - check a received segment before anything reads it
  * @skb: the segment, skb->data at the TCP header
  *
- * Header length, flag combinations that no TCP sends, and the checksum
- * unless the NIC vouched for it. Fills LTCP_SKB_CB() on success.
+ * The header length against the segment, flag combinations that no TCP
+ * sends, the checksum unless the NIC vouched for it, and the length of
+ * every option. A segment that fails is counted as the kernel's TCP counts
+ * it (TcpInErrs, and TcpInCsumErrors for the checksum), to be dropped.
+ * Fills LTCP_SKB_CB() on success.
  *
  * Return: true if the segment may be processed.
  */
@@ -29,22 +58,24 @@ bool ltcp_segment_valid(struct sk_buff *skb)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	const struct tcphdr *th = (const struct tcphdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
 	unsigned int hdrlen = th->doff * 4;
 
+	/* pskb_may_pull() fails when the segment is shorter than hdrlen. */
 	if (hdrlen < sizeof(struct tcphdr) || !pskb_may_pull(skb, hdrlen))
-		return false;
+		goto bad;
 	th = (const struct tcphdr *)skb->data;
-	if (skb->len < hdrlen)
-		return false;
 	/* SYN with FIN or RST is never sent by a conforming TCP. */
 	if (th->syn && (th->fin || th->rst))
-		return false;
+		goto bad;
 	if (ltcp_skb_v6(skb) ?
 	    skb_checksum_init(skb, IPPROTO_TCP, ip6_compute_pseudo) :
 	    skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
-		return false;
+		goto csum_bad;
 	if (skb_checksum_complete(skb))
-		return false;
+		goto csum_bad;
+	if (!ltcp_options_wellformed(th))
+		goto bad;
 
 	cb->seq = ntohl(th->seq);
 	cb->end_seq = cb->seq + th->syn + th->fin + skb->len - hdrlen;
@@ -53,6 +84,12 @@ bool ltcp_segment_valid(struct sk_buff *skb)
 	cb->flags = ((const u8 *)th)[13];
 	cb->retrans = 0;
 	return true;
+
+csum_bad:
+	__TCP_INC_STATS(net, TCP_MIB_CSUMERRORS);
+bad:
+	__TCP_INC_STATS(net, TCP_MIB_INERRS);
+	return false;
 }
 
 /**
@@ -61,7 +98,8 @@ bool ltcp_segment_valid(struct sk_buff *skb)
  * @opt: filled in
  *
  * Every option's length is checked against what is left of the header
- * before its contents are read; a malformed option ends parsing.
+ * before its contents are read; a malformed option ends parsing (received
+ * segments with one were dropped by ltcp_segment_valid() already).
  */
 void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt)
 {
@@ -130,10 +168,33 @@ static void ltcp_reset(struct sock *sk)
 	ltcp_done(sk);
 }
 
-/* A challenge ACK (RFC 5961 3.2 and 4.2): our current state, nothing else. */
+/*
+ * A challenge ACK (RFC 5961 3.2, 4.2 and 5.2): our current state, nothing
+ * else. RFC 5961 7: at most one per socket in net.ipv4.tcp_invalid_ratelimit
+ * (500 ms by default), counted as the kernel's TCP counts them.
+ */
 static void ltcp_send_challenge_ack(struct sock *sk)
 {
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 last = READ_ONCE(tp->last_oow_ack_time);
+
+	if (last && (s32)(tcp_jiffies32 - last) >= 0 &&
+	    (s32)(tcp_jiffies32 - last) <
+	    READ_ONCE(net->ipv4.sysctl_tcp_invalid_ratelimit)) {
+		NET_INC_STATS(net, LINUX_MIB_TCPACKSKIPPEDCHALLENGE);
+		return;
+	}
+	WRITE_ONCE(tp->last_oow_ack_time, tcp_jiffies32);
+	NET_INC_STATS(net, LINUX_MIB_TCPCHALLENGEACK);
 	ltcp_send_ack(sk);
+}
+
+/* RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT. */
+static bool ltcp_ack_acceptable(const struct tcp_sock *tp, u32 ack)
+{
+	return !ltcp_after(ack, tp->snd_nxt) &&
+	       !ltcp_before(ack, tp->snd_una - tp->max_window);
 }
 
 /*
@@ -741,6 +802,11 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	icsk->icsk_ack.lrcvtime = tcp_jiffies32;
 	icsk->icsk_probes_out = 0;
 	if (!ltcp_sequence_ok(sk, skb, &opt)) {
+		/* RFC 5961 4.2: a SYN draws a challenge ACK whatever its
+		 * sequence number.
+		 */
+		if (th->syn)
+			goto syn_challenge;
 		if (!th->rst)
 			ltcp_send_ack(sk);
 		goto drop;
@@ -755,12 +821,24 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	}
 	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
 	if (th->syn) {
+syn_challenge:
+		TCP_INC_STATS(sock_net(sk), TCP_MIB_INERRS);
+		NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPSYNCHALLENGE);
 		ltcp_send_challenge_ack(sk);
 		goto drop;
 	}
 	/* Fifth: the ACK field. */
 	if (!th->ack)
 		goto drop;
+	/* RFC 5961 5.2: an ACK field outside the window (too old, or for
+	 * data never sent) discards the whole segment, text included.
+	 * SYN-RECEIVED answers such an ACK with a RST below.
+	 */
+	if (sk->sk_state != TCP_SYN_RECV &&
+	    !ltcp_ack_acceptable(tp, cb->ack_seq)) {
+		ltcp_send_challenge_ack(sk);
+		goto drop;
+	}
 	ltcp_store_ts_recent(tp, skb, &opt);
 
 	if (sk->sk_state == TCP_SYN_RECV) {

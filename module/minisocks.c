@@ -521,8 +521,9 @@ void ltcp_time_wait(struct sock *sk, int state, int timeo)
  * @skb: the segment, validated; consumed
  *
  * RFC 9293 3.10.7.4: a RST ends TIME-WAIT (Linux's default, not RFC 1337's
- * choice), anything else is acknowledged, and a retransmitted FIN restarts
- * the 2 MSL timer.
+ * choice) if its sequence number is exactly the next expected one (RFC 5961
+ * 3.2; any other RST is dropped, as Linux does), anything else is
+ * acknowledged, and a retransmitted FIN restarts the 2 MSL timer.
  */
 void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb)
 {
@@ -531,8 +532,11 @@ void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb)
 	struct ltcp_options opt;
 
 	if (th->rst) {
-		/* Unhashes it and drops the caller's reference too. */
-		inet_twsk_deschedule_put(tw);
+		if (LTCP_SKB_CB(skb)->seq == ltw->rcv_nxt)
+			/* Unhashes it, drops the caller's reference too. */
+			inet_twsk_deschedule_put(tw);
+		else
+			inet_twsk_put(tw);
 		kfree_skb(skb);
 		return;
 	}

@@ -816,7 +816,7 @@ static void ltcp_send_reply(struct net *net, struct sk_buff *rx,
 	if (ltcp_skb_v6(rx))
 		ltcp_v6_send_reply(net, rx, skb);
 	else
-		ltcp_send_reply(net, rx, skb);
+		ltcp_v4_send_reply(net, rx, skb);
 }
 
 /**
