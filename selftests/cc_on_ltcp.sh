@@ -27,6 +27,12 @@ B="ip netns exec ltcp-cl-b"
 json_field() {
 	sed -n "s/.*\"$2\":[[:space:]]*\"\([^\"]*\)\".*/\1/p" "$1" | head -n 1
 }
+# sender_report CC FILE: an iperf3 report whose sender ran CC (or its
+# fallback without ECN, CC-reno) and had a congestion window
+sender_report() {
+	grep -qE '"snd_cwnd":[[:space:]]*[1-9]' "$2" &&
+		grep -qE "\"sender_tcp_congestion\":[[:space:]]*\"$1(-reno)?\"" "$2"
+}
 bytes_of() {
 	grep -A4 '"sum_received"' "$1" | sed -n 's/.*"bytes":[[:space:]]*\([0-9]*\).*/\1/p' |
 		head -n 1
@@ -52,6 +58,29 @@ for cc in $ccs; do
 		test "$(json_field /tmp/cl.json sender_tcp_congestion)" = "$cc"
 	ltcp_check "... data moved ($(bytes_of /tmp/cl.json) bytes)" \
 		test "$(bytes_of /tmp/cl.json)" -gt 1000000
+	ltcp_check "... iperf3 shows ltcp's Cwnd" \
+		grep -qE '"snd_cwnd":[[:space:]]*[1-9]' /tmp/cl.json
+	# An ltcpize'd server with the algorithm from its namespace's sysctl,
+	# against a plain client, both directions.
+	$B sysctl -qw net.ltcp.congestion_control="$cc"
+	$B ltcpize run iperf3 -s -p 5202 >/dev/null 2>&1 &
+	lserver=$!
+	ltcp_wait_port ltcp-cl-b 5202 ||
+		ltcp_fail "ltcpize'd iperf3 server did not start"
+	$A iperf3 -c 198.18.0.2 -p 5202 -t 2 -J >/tmp/sv.json
+	ltcp_check "... ltcpize'd iperf3 -s receives ($(bytes_of /tmp/sv.json) bytes)" \
+		test "$(bytes_of /tmp/sv.json)" -gt 1000000
+	$A iperf3 -c 198.18.0.2 -p 5202 -t 2 -R -J --get-server-output \
+		>/tmp/sv.json
+	ltcp_check "... and sends (-R, $(bytes_of /tmp/sv.json) bytes)" \
+		test "$(bytes_of /tmp/sv.json)" -gt 1000000
+	# (A plain client does not ask for ECN: DCTCP runs as dctcp-reno,
+	# as on Linux.)
+	ltcp_check "... with $cc and a Cwnd in the server's report" \
+		sender_report "$cc" /tmp/sv.json
+	kill "$lserver" 2>/dev/null
+	wait "$lserver" 2>/dev/null
+	$B sysctl -qw net.ltcp.congestion_control=cubic
 	# Per socket, with TCP_CONGESTION, from another default.
 	$A sysctl -qw net.ltcp.congestion_control=reno
 	# iperf3 sets TCP_CONGESTION once connected: an algorithm that needs

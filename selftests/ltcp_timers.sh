@@ -9,7 +9,8 @@
 # - keep-alive (RFC 1122 4.2.3.6): an idle connection with TCP_KEEPIDLE=1,
 #   TCP_KEEPINTVL=1 sends a probe about every second, stays up while the
 #   peer answers, and after TCP_KEEPCNT=2 unanswered probes recv() fails
-#   with ETIMEDOUT.
+#   with ETIMEDOUT;
+# - TIME-WAIT of 60 s (2 MSL as Linux) on the side that closed first.
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
@@ -84,4 +85,20 @@ wait $client
 read -r what err ms <<<"$(grep '^recv' /tmp/tm-ka.out)"
 ltcp_check "unanswered probes end it: recv() ETIMEDOUT (got errno $err)" test "$err" = 110
 kill $dump; wait $dump 2>/dev/null; dump=
+blackhole ltcp-tm-b off
+kill $server 2>/dev/null; wait $server 2>/dev/null; server=
+
+# 3. TIME-WAIT lasts 2 MSL, 60 s as on Linux. The side that closes first
+#    holds it: its timer, as ss reads it from the timewait socket, starts
+#    near 60 s.
+(echo data; sleep 1) | $B ./ltcp_xfer -l 7302 -P 6 >/dev/null 2>&1 &
+server=$!
+ltcp_wait_port ltcp-tm-b 7302
+echo data | $A ./ltcp_xfer -c 198.18.0.2 7302 -P 253 >/dev/null 2>&1
+wait $server; server=
+tw=$($A ss -tanoH state time-wait '( dport = :7302 )')
+secs=$(sed -n 's/.*timer:(timewait,\([0-9]*\)sec.*/\1/p' <<<"$tw" | head -n 1)
+echo "TIME-WAIT: $tw"
+ltcp_check "the ltcp end that closed first is in TIME-WAIT for ~60 s (${secs:-none} s left)" \
+	test -n "$secs" && test "$secs" -ge 50 -a "$secs" -le 60
 ltcp_exit
