@@ -12,7 +12,7 @@
 #                  latest.txt, latest.json, raw/ (every run's own output)
 #   BENCH_RUNS     runs per workload and stack (default 5)
 #   BENCH_SECONDS  length of each iperf3, RR and CRR run (default 4)
-#   BENCH_LOSS_SECONDS  length of a lossy-path run (default 6)
+#   BENCH_LOSS_SECONDS  length of a lossy-path run (default 10)
 #   BENCH_CONNS    idle connections of the scale row (default 10000)
 #   BENCH_ONLY     workloads to run, e.g. "rr crr" (default all)
 #   BENCH_GIT, BENCH_ACCEL  recorded in the results (scripts/bench sets them)
@@ -21,7 +21,7 @@
 out=${BENCH_OUT:-/out}
 runs=${BENCH_RUNS:-5}
 secs=${BENCH_SECONDS:-4}
-loss_secs=${BENCH_LOSS_SECONDS:-6}
+loss_secs=${BENCH_LOSS_SECONDS:-10}
 nconns=${BENCH_CONNS:-10000}
 workloads=${BENCH_ONLY:-bulk_lo bulk_veth par8_veth rr crr conns loss_veth}
 tools=/ltcp/selftests
@@ -213,14 +213,21 @@ wl_par8_veth() {
 		     }'
 }
 
+# lo_packets: packets sent over loopback so far (both ends, whatever the
+# stack: the device counts them)
+lo_packets() {
+	cat /sys/class/net/lo/statistics/tx_packets
+}
+
 # RR and CRR run client and server on CPU 0: under TCG a wake-up on the
 # other vCPU costs milliseconds (113 transactions/s unpinned, 1500 pinned,
 # kernel TCP), which would measure QEMU rather than the stack.
 wl_rr() {
-	local proto=$1 port=$((6000 + $2)) f=$3 rc
+	local proto=$1 port=$((6000 + $2)) f=$3 rc p0
 	taskset -c 0 "$tools/ltcp_rr" -l "$port" -P "$(pnum "$proto")" >"$f.server" 2>&1 &
 	server=$!
 	sleep 0.5
+	p0=$(lo_packets)
 	timeout $((secs + 30)) taskset -c 0 "$tools/ltcp_rr" -c 127.0.0.1 "$port" -t "$secs" \
 		-P "$(pnum "$proto")" >"$f.out" 2>"$f.err"
 	rc=$?
@@ -229,14 +236,19 @@ wl_rr() {
 		echo "FAIL ltcp_rr exit $rc: $(tail -n 1 "$f.err")"
 		return 1
 	fi
-	awk '$1 == "rr" { print "tps", $7; print "p50_us", $9; print "p99_us", $11 }' "$f.out"
+	awk -v p=$(($(lo_packets) - p0)) '$1 == "rr" {
+		print "tps", $7; print "p50_us", $9; print "p99_us", $11
+		if ($3 > 0)
+			printf "pkts %.3f\n", p / $3
+	}' "$f.out"
 }
 
 wl_crr() {
-	local proto=$1 port=$((6100 + $2)) f=$3 rc
+	local proto=$1 port=$((6100 + $2)) f=$3 rc p0
 	taskset -c 0 "$tools/ltcp_crr" -l "$port" -P "$(pnum "$proto")" >"$f.server" 2>&1 &
 	server=$!
 	sleep 0.5
+	p0=$(lo_packets)
 	timeout $((secs + 30)) taskset -c 0 "$tools/ltcp_crr" -c 127.0.0.1 "$port" -t "$secs" \
 		-P "$(pnum "$proto")" >"$f.out" 2>"$f.err"
 	rc=$?
@@ -245,7 +257,11 @@ wl_crr() {
 		echo "FAIL ltcp_crr exit $rc: $(tail -n 1 "$f.err") ($(awk '{ print $3 }' "$f.out") connections made)"
 		return 1
 	fi
-	awk '$1 == "crr" { print "cps", $7 }' "$f.out"
+	awk -v p=$(($(lo_packets) - p0)) '$1 == "crr" {
+		print "cps", $7
+		if ($3 > 0)
+			printf "pkts %.3f\n", p / $3
+	}' "$f.out"
 }
 
 wl_conns() {

@@ -88,11 +88,20 @@ BEGIN {
 	row("rr_p99", "rr", "p99_us", "1-byte RR: p99 latency",
 	    "us", "lower", "%.1f",
 	    "99th-percentile round-trip time of each ltcp_rr run")
+	row("rr_pkts", "rr", "pkts", "1-byte RR: packets per trans",
+	    "pkts", "lower", "%.2f",
+	    "packets the loopback device sent during each ltcp_rr client " \
+	    "run (both directions; /sys/class/net/lo/statistics/tx_packets) " \
+	    "/ transactions; 2 is one segment each way, ACKs piggybacked")
 	row("crr", "crr", "cps", "connect+1 byte+close, loopback",
 	    "conn/s", "higher", "%.0f",
 	    "selftests/ltcp_crr -P 6|253 over 127.0.0.1, both ends on the " \
 	    "stack: connect, 1 byte each way, client closes first (TIME-WAIT " \
 	    "on the client), one connection at a time for " secs " s")
+	row("crr_pkts", "crr", "pkts", "CRR: packets per connection",
+	    "pkts", "lower", "%.2f",
+	    "loopback packets during each ltcp_crr client run / " \
+	    "connections (SYN, SYN-ACK, ACK, data and FIN exchanges)")
 	row("conns_open", "conns", "open_s",
 	    nconns " idle conns: time to open", "s", "lower", "%.2f",
 	    "selftests/ltcp_conns -n " nconns ": one process connects and " \
