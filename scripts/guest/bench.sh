@@ -233,6 +233,7 @@ wl_rr() {
 	rc=$?
 	stop_server
 	if [ $rc -ne 0 ]; then
+		[ $rc -eq 124 ] && echo "FAIL ltcp_rr client did not finish in $((secs + 30)) s"
 		echo "FAIL ltcp_rr exit $rc: $(tail -n 1 "$f.err")"
 		return 1
 	fi
@@ -254,6 +255,7 @@ wl_crr() {
 	rc=$?
 	stop_server
 	if [ $rc -ne 0 ]; then
+		[ $rc -eq 124 ] && echo "FAIL ltcp_crr client did not finish in $((secs + 30)) s"
 		echo "FAIL ltcp_crr exit $rc: $(tail -n 1 "$f.err") ($(awk '{ print $3 }' "$f.out") connections made)"
 		return 1
 	fi
@@ -268,13 +270,13 @@ wl_conns() {
 	local proto=$1 port=$((7000 + $2)) f=$3 rc
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	timeout 300 "$tools/ltcp_conns" -n "$nconns" -p "$port" -P "$(pnum "$proto")" \
+	timeout 120 "$tools/ltcp_conns" -n "$nconns" -p "$port" -P "$(pnum "$proto")" \
 		>"$f.out" 2>"$f.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		local why
 		why=$(sed -n 's/^fail //p' "$f.out")
-		[ $rc -eq 124 ] && why="did not finish in 300 s"
+		[ $rc -eq 124 ] && why="did not finish in 120 s"
 		echo "FAIL ltcp_conns exit $rc: ${why:-$(tail -n 1 "$f.err")}"
 		return 1
 	fi
@@ -283,12 +285,26 @@ wl_conns() {
 	sleep 1
 }
 
-# run_one WORKLOAD PROTO RUN: one run, into the records
+# run_one WORKLOAD PROTO RUN: one run, into the records. Once a run did
+# not finish in its time, the later runs of that workload on that stack
+# are recorded as failed without running, to keep make bench bounded.
+declare -A hung
 run_one() {
-	local w=$1 proto=$2 run=$3 f=$raw/$1.$2.$3 res
-	res=$(wl_"$w" "$proto" "$run" "$f" 2>>"$f.err")
-	if [ $? -ne 0 ] || printf '%s\n' "$res" | grep -q '^FAIL'; then
+	local w=$1 proto=$2 run=$3 f=$raw/$1.$2.$3 res rc
+	if [ -n "${hung[$w.$proto]:-}" ]; then
+		res="FAIL not run: ${hung[$w.$proto]}"
+	else
+		res=$(wl_"$w" "$proto" "$run" "$f" 2>>"$f.err")
+		rc=$?
+		if [ $rc -ne 0 ] && ! printf '%s\n' "$res" | grep -q '^FAIL'; then
+			res="FAIL exit $rc without a reason (see raw/${f##*/}.*)"
+		fi
+	fi
+	if printf '%s\n' "$res" | grep -q '^FAIL'; then
 		res=$(printf '%s\n' "$res" | sed -n 's/^FAIL //p' | head -n 1)
+		case "$res" in
+		*"did not finish"*) hung[$w.$proto]="run $run did not finish" ;;
+		esac
 		printf '%s\t%s\t%s\t%s\n' "$w" "$proto" "$run" "${res:-failed}" >>"$fails"
 		echo "bench: $w $proto run $run: FAIL: ${res:-failed}"
 		return
