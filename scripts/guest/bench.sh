@@ -147,9 +147,12 @@ json_flat() {
 iperf3_run() {
 	local nsc=$1 nss=$2 addr=$3 proto=$4 port=$5 t=$6 f=$7 rc
 	shift 7
+	# $(on ...) is split into words on purpose: "ltcpize run" or nothing.
+	# shellcheck disable=SC2046
 	netns "$nss" $(on "$proto") iperf3 -s -1 -p "$port" >"$f.server" 2>&1 &
 	server=$!
 	sleep 1
+	# shellcheck disable=SC2046
 	netns "$nsc" timeout $((t + 30)) $(on "$proto") iperf3 -c "$addr" \
 		-p "$port" -t "$t" -J "$@" >"$f.json" 2>"$f.err"
 	rc=$?
