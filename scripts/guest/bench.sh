@@ -50,8 +50,11 @@ ltcp_veth_pair bench-a bench-b || die "namespaces"
 ltcp_veth_pair bench-la bench-lb || die "namespaces"
 tc -n bench-la qdisc add dev veth0 root netem delay 20ms loss 1% limit 100000 ||
 	die "netem"
-# The scale row opens 10,000 connections from one address.
-sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+# The scale row opens 10,000 connections from one address while the CRR
+# runs' TIME-WAIT sockets may still hold ports: 55,000 ephemeral ports, all
+# above the fixed ports the servers listen on (5201-7999), so that no
+# client's port ever takes a server's.
+sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
 
 cleanup() {
 	ip netns del bench-a 2>/dev/null
@@ -216,6 +219,11 @@ wl_par8_veth() {
 		     }'
 }
 
+# server_said RAW: the server's last words, if it said anything
+server_said() {
+	[ -s "$1.server" ] && echo "; server: $(tail -n 1 "$1.server")"
+}
+
 # lo_packets: packets sent over loopback so far (both ends, whatever the
 # stack: the device counts them)
 lo_packets() {
@@ -237,7 +245,7 @@ wl_rr() {
 	stop_server
 	if [ $rc -ne 0 ]; then
 		[ $rc -eq 124 ] && echo "FAIL ltcp_rr client did not finish in $((secs + 30)) s"
-		echo "FAIL ltcp_rr exit $rc: $(tail -n 1 "$f.err")"
+		echo "FAIL ltcp_rr exit $rc: $(tail -n 1 "$f.err")$(server_said "$f")"
 		return 1
 	fi
 	awk -v p=$(($(lo_packets) - p0)) '$1 == "rr" {
@@ -259,7 +267,7 @@ wl_crr() {
 	stop_server
 	if [ $rc -ne 0 ]; then
 		[ $rc -eq 124 ] && echo "FAIL ltcp_crr client did not finish in $((secs + 30)) s"
-		echo "FAIL ltcp_crr exit $rc: $(tail -n 1 "$f.err") ($(awk '{ print $3 }' "$f.out") connections made)"
+		echo "FAIL ltcp_crr exit $rc: $(tail -n 1 "$f.err") ($(awk '{ print $3 }' "$f.out") connections made)$(server_said "$f")"
 		return 1
 	fi
 	awk -v p=$(($(lo_packets) - p0)) '$1 == "crr" {
