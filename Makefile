@@ -43,6 +43,12 @@ check:
 demo:
 	scripts/demo
 
+# make bench: one VM boot, each workload on the kernel's TCP and on ltcp,
+# medians and ltcp/kernel ratios in bench/results/latest.{txt,json}
+.PHONY: bench
+bench:
+	scripts/bench
+
 # make vm CMD='modprobe ltcp && ls /proc/sys/net/ltcp'
 vm: all
 	scripts/vm $(if $(CMD),'$(CMD)',bash /ltcp/selftests/run_tests.sh)
