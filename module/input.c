@@ -638,6 +638,7 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 	}
 	tp->rcv_nxt = cb->end_seq;
 	tp->bytes_received += skb->len;
+	ltcp_sk(sk)->data_rcvtime = tcp_jiffies32;
 	if (cb->flags & LTCP_FIN)
 		fin = true;
 	if (skb->len)

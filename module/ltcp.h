@@ -145,6 +145,8 @@ struct rate_sample;
  * @in_recovery: fast recovery is running
  * @fin_queued: close() or shutdown(SHUT_WR) queued our FIN
  * @pacing_idle: the write queue ran empty since the last paced departure
+ * @data_rcvtime: jiffies when data last arrived, to tell an interactive
+ *	exchange (our data follows the peer's quickly) from the rest
  * @ca_holder: the kernel TCP socket that looked up and holds the congestion
  *	control chosen with TCP_CONGESTION (cong.c), or NULL
  * @syn_retries: TCP_SYNCNT, 0 when not set. The kernel's request timer
@@ -162,6 +164,7 @@ struct ltcp_sock {
 	u32 ts_offset;
 	u32 dupacks;
 	u32 recover;
+	u32 data_rcvtime;
 	struct ltcp_ca_holder *ca_holder;
 	u8 syn_retries;
 	u8 in_recovery:1,

@@ -335,6 +335,8 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newlsk->in_recovery = 0;
 	newlsk->fin_queued = 0;
 	newlsk->pacing_idle = 0;
+	newlsk->data_rcvtime = 0;
+	inet_csk_exit_pingpong_mode(newsk);
 	newlsk->ts_offset = lreq->ts_offset;
 	newtp->out_of_order_queue = RB_ROOT;
 	newtp->rcv_nxt = lreq->rcv_isn + 1;

@@ -433,6 +433,13 @@ void ltcp_push_pending(struct sock *sk)
 			break;
 		if (!tp->packets_out)
 			ltcp_ca_tx_start(sk);
+		/* Data that answers the peer's within the delayed-ACK time:
+		 * an interactive exchange, whose ACKs ride on the replies
+		 * ("pingpong": held, not sent on read nor in quick mode).
+		 */
+		if ((u32)(tcp_jiffies32 - lsk->data_rcvtime) < LTCP_DELACK_MIN &&
+		    lsk->data_rcvtime)
+			inet_csk_enter_pingpong_mode(sk);
 		ltcp_rate_skb_sent(sk, skb);
 		if (ltcp_transmit_skb(sk, skb, true))
 			break;

@@ -242,8 +242,13 @@ void ltcp_delack_timer_handler(struct sock *sk)
 		return;
 	}
 	icsk->icsk_ack.pending &= ~ICSK_ACK_TIMER;
-	if (icsk->icsk_ack.pending & ICSK_ACK_SCHED)
+	if (icsk->icsk_ack.pending & ICSK_ACK_SCHED) {
+		/* No reply took the ACK along: not (or no longer) an
+		 * interactive exchange.
+		 */
+		inet_csk_exit_pingpong_mode(sk);
 		ltcp_send_ack(sk);
+	}
 }
 
 static void ltcp_write_timer(struct timer_list *t)

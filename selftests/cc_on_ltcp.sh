@@ -27,10 +27,11 @@ B="ip netns exec ltcp-cl-b"
 json_field() {
 	sed -n "s/.*\"$2\":[[:space:]]*\"\([^\"]*\)\".*/\1/p" "$1" | head -n 1
 }
-# sender_report CC FILE: an iperf3 report whose sender ran CC (or its
-# fallback without ECN, CC-reno) and had a congestion window
+# sender_report CC FILE: a client's -R report (--get-server-output)
+# whose sending server ran CC (or its fallback without ECN, CC-reno) and
+# showed a congestion window (the server's text: "... Retr  Cwnd")
 sender_report() {
-	grep -qE '"snd_cwnd":[[:space:]]*[1-9]' "$2" &&
+	grep -qE 'bits/sec +[0-9]+ +[1-9][0-9.]* [KMG]?Bytes' "$2" &&
 		grep -qE "\"sender_tcp_congestion\":[[:space:]]*\"$1(-reno)?\"" "$2"
 }
 bytes_of() {

@@ -3,7 +3,9 @@
 #
 # Simultaneous open and close (RFC 9293 3.5, figures 8 and 13): two sockets
 # bound to known ports connect to each other at the same moment over a veth
-# link with 50 ms each way, so both SYNs cross; the connection that forms
+# link with 300 ms each way, so both SYNs cross (the two programs start
+# within that time even on a loaded emulated machine, where 50 ms was not
+# always enough: a SYN then met a closed port and a RST); the connection that forms
 # carries data both ways byte-exact and both ends close at once. For an
 # ltcp socket against ltcp and against the kernel's TCP; the capture must
 # show both SYNs sent before any SYN-ACK.
@@ -19,8 +21,8 @@ trap cleanup EXIT
 ltcp_veth_pair ltcp-so-a ltcp-so-b || exit $KSFT_FAIL
 A="ip netns exec ltcp-so-a"
 B="ip netns exec ltcp-so-b"
-$A tc qdisc replace dev veth0 root netem delay 50ms
-$B tc qdisc replace dev veth0 root netem delay 50ms
+$A tc qdisc replace dev veth0 root netem delay 300ms
+$B tc qdisc replace dev veth0 root netem delay 300ms
 head -c 200000 /dev/urandom >/tmp/so.a
 head -c 300000 /dev/urandom >/tmp/so.b
 
