@@ -1,0 +1,193 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel_net.sh: the kernel's own net selftests (tools/testing/selftests/net
+# of linux-source-6.1, built by scripts/knet into /ltcp/knet) that exercise
+# SOCK_STREAM sockets, each run twice: on the kernel's TCP, then on ltcp
+# under ltcpize. Documentation/conformance.rst keeps the table and the
+# reason for each ltcp failure.
+#
+# usage: kernel_net.sh               the tests that pass on ltcp (make check):
+#                                    fails if one fails on ltcp, or on the
+#                                    kernel's TCP (a test environment problem)
+#        kernel_net.sh --all [TEST...]  every test (or those named); prints
+#                                    the table: test, kernel, ltcp, reason
+. "$(dirname "$0")/ltcp_lib.sh"
+KNET=${KNET:-/ltcp/knet}
+LOGS=/tmp/knet
+if [ ! -x "$KNET/socket" ]; then
+	echo "SKIP: $KNET not built (scripts/knet build)"
+	exit $KSFT_SKIP
+fi
+ltcp_require_module ltcp
+cd "$KNET" || exit $KSFT_FAIL
+export PATH=$KNET:$PATH
+mkdir -p $LOGS
+
+# The tests that pass on ltcp: make check runs these.
+CHECK="socket tcp_inq so_netns_cookie sk_bind_sendto_listen
+sk_connect_zero_addr reuseaddr_conflict reuseport_addr_any reuseport_dualstack
+reuseaddr_ports_exhausted msg_zerocopy_tcp rxtimestamp_tcp txtimestamp_tcp"
+# Every test, in the order of the table.
+ALL="socket tcp_inq tcp_mmap tcp_mmap_zerocopy tcp_fastopen_backup_key
+msg_zerocopy_tcp msg_zerocopy_tcp_zerocopy io_uring_zerocopy_tx_tcp
+reuseaddr_conflict reuseaddr_ports_exhausted reuseport_addr_any
+reuseport_dualstack reuseport_bpf reuseport_bpf_cpu stress_reuseport_listen
+sk_bind_sendto_listen sk_connect_zero_addr so_netns_cookie bind_bhash_v4
+bind_bhash_v6 fin_ack_lat txtimestamp_tcp rxtimestamp_tcp udpgso_bench_tcp
+fcnal_ipv4_tcp fcnal_ipv6_tcp"
+
+# tcp_mmap [-z]: a server and a client on loopback for 15 s (the test sends
+# 32 GiB and has no pass/fail of its own). Passes when the server received
+# data, with -z (mmap() and TCP_ZEROCOPY_RECEIVE) some of it mmap()ed.
+run_tcp_mmap() {
+	local srv rc=0 out=/tmp/knet/tcp_mmap.srv
+	./tcp_mmap -4 -s "$@" >$out 2>&1 &
+	srv=$!
+	sleep 1
+	timeout 15 ./tcp_mmap -4 -H 127.0.0.1 "$@"
+	sleep 2
+	kill $srv 2>/dev/null
+	wait $srv 2>/dev/null
+	cat $out
+	grep -q '^received' $out || return 1
+	if [ "$1" = -z ]; then
+		grep -q "(0 % mmap'ed)" $out && rc=1
+	fi
+	return $rc
+}
+
+# bind_bhash -6 binds on eth0's address: give the namespace an eth0.
+run_bind_bhash_v6() {
+	ip link add eth0 type veth peer name eth0p &&
+		ip link set eth0 up && ip link set eth0p up &&
+		./bind_bhash.sh -6
+}
+
+export -f run_tcp_mmap run_bind_bhash_v6
+
+# The command line of a test, run in $KNET with bash.
+cmd_of() {
+	case $1 in
+	socket) echo ./run_netsocktests ;;
+	tcp_inq) echo "./in_netns.sh ./tcp_inq -4 && ./in_netns.sh ./tcp_inq -6" ;;
+	tcp_mmap) echo "./in_netns.sh bash -c run_tcp_mmap" ;;
+	tcp_mmap_zerocopy) echo "./in_netns.sh bash -c 'run_tcp_mmap -z'" ;;
+	tcp_fastopen_backup_key) echo ./tcp_fastopen_backup_key.sh ;;
+	msg_zerocopy_tcp) echo "./msg_zerocopy.sh 4 tcp -t 1 && ./msg_zerocopy.sh 6 tcp -t 1" ;;
+	msg_zerocopy_tcp_zerocopy) echo "./msg_zerocopy.sh 4 tcp -z -t 1 && ./msg_zerocopy.sh 6 tcp -z -t 1" ;;
+	io_uring_zerocopy_tx_tcp) echo "for ip in 4 6; do for m in 1 2 3; do ./io_uring_zerocopy_tx.sh \$ip tcp -m \$m -t 1 -n 1 || exit 1; done; done" ;;
+	reuseaddr_conflict) echo "./in_netns.sh ./reuseaddr_conflict" ;;
+	reuseaddr_ports_exhausted) echo ./reuseaddr_ports_exhausted.sh ;;
+	reuseport_addr_any) echo ./reuseport_addr_any.sh ;;
+	reuseport_dualstack) echo "./in_netns.sh ./reuseport_dualstack" ;;
+	reuseport_bpf) echo "./in_netns.sh ./reuseport_bpf" ;;
+	reuseport_bpf_cpu) echo "./in_netns.sh ./reuseport_bpf_cpu" ;;
+	stress_reuseport_listen) echo ./stress_reuseport_listen.sh ;;
+	sk_bind_sendto_listen) echo "./in_netns.sh ./sk_bind_sendto_listen" ;;
+	sk_connect_zero_addr) echo "./in_netns.sh ./sk_connect_zero_addr" ;;
+	so_netns_cookie) echo ./so_netns_cookie ;;
+	bind_bhash_v4) echo "./in_netns.sh ./bind_bhash.sh -4" ;;
+	bind_bhash_v6) echo "./in_netns.sh bash -c run_bind_bhash_v6" ;;
+	fin_ack_lat) echo "./in_netns.sh ./fin_ack_lat.sh" ;;
+	txtimestamp_tcp) echo "./in_netns.sh bash -c 'for a in \"\" -C -n; do ./txtimestamp \$a -4 -L 127.0.0.1 && ./txtimestamp \$a -6 -L ::1 || exit 1; done'" ;;
+	rxtimestamp_tcp) echo "./rxtimestamp.sh --tcp" ;;
+	udpgso_bench_tcp) echo "for a in '-4 -D 127.0.0.1' '-6 -D ::1'; do for z in '' -z; do ./in_netns.sh ./udpgso_bench.sh __subprocess -l 3 \$a -t \$z || exit 1; done; done" ;;
+	fcnal_ipv4_tcp) echo "./fcnal-test.sh -t ipv4_tcp" ;;
+	fcnal_ipv6_tcp) echo "./fcnal-test.sh -t ipv6_tcp" ;;
+	*) return 1 ;;
+	esac
+}
+
+# Time limit of one run of a test, in seconds.
+limit_of() {
+	case $1 in
+	fcnal_*) echo 1200 ;;
+	stress_reuseport_listen | bind_bhash_*) echo 600 ;;
+	*) echo 180 ;;
+	esac
+}
+
+# Why a test fails on ltcp, in one line (Documentation/conformance.rst).
+reason_of() {
+	case $1 in
+	*) echo "" ;;
+	esac
+}
+
+# run TEST STACK: run TEST on STACK (kernel or ltcp); print pass, fail,
+# skip or timeout. The output is in $LOGS/TEST.STACK.
+run() {
+	local t=$1 stack=$2 cmd rc pre=()
+	cmd=$(cmd_of "$t")
+	[ "$stack" = ltcp ] && pre=(ltcpize run)
+	timeout --kill-after=10 "$(limit_of "$t")" "${pre[@]}" bash -c "$cmd" \
+		>"$LOGS/$t.$stack" 2>&1 </dev/null
+	rc=$?
+	case $rc in
+	0) echo pass ;;
+	4) echo skip ;;
+	124 | 137) echo timeout ;;
+	*) echo fail ;;
+	esac
+}
+
+# The last line of a failed run's output that looks like the cause.
+hint_of() {
+	grep -aiE 'fail|error|unexpected|not ok|expected|invalid|refused|timed out|unsupported|not supported|\(errno|: [A-Z][a-z]+ [a-z]' \
+		"$1" | grep -avE '^ok|PASS' | tail -n 1 | cut -c1-100
+}
+
+all=0
+if [ "${1:-}" = --all ]; then
+	all=1
+	shift
+fi
+if [ $# -gt 0 ]; then
+	tests="$*"
+elif [ $all -eq 1 ]; then
+	tests=$ALL
+else
+	tests=$CHECK
+fi
+
+rows=()
+start=$(date +%s)
+for t in $tests; do
+	if ! cmd_of "$t" >/dev/null; then
+		ltcp_fail "$t: no such test"
+		continue
+	fi
+	s0=$(date +%s)
+	k=$(run "$t" kernel)
+	l=$(run "$t" ltcp)
+	why=
+	if [ "$l" != pass ]; then
+		why=$(reason_of "$t")
+		[ -n "$why" ] || why="? $(hint_of "$LOGS/$t.ltcp")"
+	fi
+	echo "$t: kernel $k, ltcp $l ($(($(date +%s) - s0)) s)"
+	for stack in kernel ltcp; do
+		if [ "$( [ $stack = kernel ] && echo "$k" || echo "$l")" != pass ]; then
+			echo "  --- $t on $stack, last lines:"
+			tail -n 15 "$LOGS/$t.$stack" | sed 's/^/  | /'
+		fi
+	done
+	rows+=("$(printf '%-27s %-8s %-8s %s' "$t" "$k" "$l" "$why")")
+	if [ $all -eq 0 ]; then
+		if [ "$k" != pass ]; then
+			ltcp_fail "$t on the kernel's TCP: $k (test environment?)"
+		elif [ "$l" != pass ]; then
+			ltcp_fail "$t on ltcp: $l"
+		else
+			ltcp_ok "$t on the kernel's TCP and on ltcp"
+		fi
+	fi
+done
+
+echo
+printf '%-27s %-8s %-8s %s\n' test kernel ltcp "reason (ltcp)"
+printf '%s\n' "${rows[@]}"
+echo "($(($(date +%s) - start)) s)"
+[ $all -eq 1 ] && exit $KSFT_PASS
+ltcp_exit
