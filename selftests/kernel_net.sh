@@ -25,9 +25,9 @@ export PATH=$KNET:$PATH
 mkdir -p $LOGS
 
 # The tests that pass on ltcp: make check runs these.
-CHECK="socket tcp_inq so_netns_cookie sk_bind_sendto_listen
-sk_connect_zero_addr reuseaddr_conflict reuseport_addr_any reuseport_dualstack
-reuseaddr_ports_exhausted msg_zerocopy_tcp rxtimestamp_tcp txtimestamp_tcp"
+CHECK="socket so_netns_cookie sk_connect_zero_addr reuseaddr_conflict
+reuseaddr_ports_exhausted reuseport_addr_any reuseport_dualstack
+reuseport_bpf_cpu rxtimestamp_tcp tcp_mmap"
 # Every test, in the order of the table.
 ALL="socket tcp_inq tcp_mmap tcp_mmap_zerocopy tcp_fastopen_backup_key
 msg_zerocopy_tcp io_uring_zerocopy_tx_tcp
@@ -35,7 +35,7 @@ reuseaddr_conflict reuseaddr_ports_exhausted reuseport_addr_any
 reuseport_dualstack reuseport_bpf reuseport_bpf_cpu stress_reuseport_listen
 sk_bind_sendto_listen sk_connect_zero_addr so_netns_cookie bind_bhash_v4
 bind_bhash_v6 fin_ack_lat txtimestamp_tcp txtimestamp_tcp_cmsg
-txtimestamp_tcp_nodata rxtimestamp_tcp rxtimestamp_tcp_8_9 udpgso_bench_tcp tls
+txtimestamp_tcp_nodata rxtimestamp_tcp rxtimestamp_tcp_8_9 udpgso_bench_tcp udpgso_bench_tcp_zerocopy tls
 fcnal_ipv4_tcp fcnal_ipv6_tcp"
 
 # tcp_mmap [-z]: a server and a client on loopback (the test sends 32 GiB
@@ -101,12 +101,13 @@ cmd_of() {
 	bind_bhash_v4) echo "./in_netns.sh ./bind_bhash.sh -4" ;;
 	bind_bhash_v6) echo "./in_netns.sh bash -c run_bind_bhash_v6" ;;
 	fin_ack_lat) echo "./in_netns.sh ./fin_ack_lat.sh" ;;
-	txtimestamp_tcp) echo "./in_netns.sh bash -c './txtimestamp -4 -L 127.0.0.1 && ./txtimestamp -6 -L ::1'" ;;
-	txtimestamp_tcp_cmsg) echo "./in_netns.sh bash -c './txtimestamp -C -4 -L 127.0.0.1 && ./txtimestamp -C -6 -L ::1'" ;;
-	txtimestamp_tcp_nodata) echo "./in_netns.sh bash -c './txtimestamp -n -4 -L 127.0.0.1 && ./txtimestamp -n -6 -L ::1'" ;;
-	rxtimestamp_tcp) echo "for n in 0 1 2 3 4 5 6 7; do ./rxtimestamp.sh --tcp -n \$n || exit 1; done" ;;
-	rxtimestamp_tcp_8_9) echo "./rxtimestamp.sh --tcp -n 8 && ./rxtimestamp.sh --tcp -n 9" ;;
-	udpgso_bench_tcp) echo "for a in '-4 -D 127.0.0.1' '-6 -D ::1'; do for z in '' -z; do ./in_netns.sh ./udpgso_bench.sh __subprocess -l 3 \$a -t \$z || exit 1; done; done" ;;
+	txtimestamp_tcp) echo "./in_netns.sh bash -c './txtimestamp -t 100000 -4 -L 127.0.0.1 && ./txtimestamp -t 100000 -6 -L ::1'" ;;
+	txtimestamp_tcp_cmsg) echo "./in_netns.sh bash -c './txtimestamp -t 100000 -C -4 -L 127.0.0.1 && ./txtimestamp -t 100000 -C -6 -L ::1'" ;;
+	txtimestamp_tcp_nodata) echo "./in_netns.sh bash -c './txtimestamp -t 100000 -n -4 -L 127.0.0.1 && ./txtimestamp -t 100000 -n -6 -L ::1'" ;;
+	rxtimestamp_tcp) echo "for n in 0 1 2 3 4 5 6 7; do ./rxtimestamp.sh --tcp --test_num \$n || exit 1; done" ;;
+	rxtimestamp_tcp_8_9) echo "./rxtimestamp.sh --tcp --test_num 8 && ./rxtimestamp.sh --tcp --test_num 9" ;;
+	udpgso_bench_tcp) echo "for a in '-4 -D 127.0.0.1' '-6 -D ::1'; do ./in_netns.sh ./udpgso_bench.sh __subprocess -l 3 \$a -t || exit 1; done" ;;
+	udpgso_bench_tcp_zerocopy) echo "for a in '-4 -D 127.0.0.1' '-6 -D ::1'; do ./in_netns.sh ./udpgso_bench.sh __subprocess -l 3 \$a -t -z || exit 1; done" ;;
 	tls) echo "modprobe tls && ./in_netns.sh ./tls" ;;
 	fcnal_ipv4_tcp) echo "./fcnal-test.sh -t ipv4_tcp" ;;
 	fcnal_ipv6_tcp) echo "./fcnal-test.sh -t ipv6_tcp" ;;
@@ -126,6 +127,16 @@ limit_of() {
 # Why a test fails on ltcp, in one line (Documentation/conformance.rst).
 reason_of() {
 	case $1 in
+	tcp_inq) echo "gap (5): TCP_INQ refused (ENOPROTOOPT)" ;;
+	tcp_mmap_zerocopy) echo "kernel-TCP-only: mmap()/TCP_ZEROCOPY_RECEIVE (ENODEV); SO_ZEROCOPY: offload" ;;
+	tcp_fastopen_backup_key) echo "gap (5): TCP_FASTOPEN refused; kernel-TCP-only: net.ipv4.tcp_fastopen_key, TcpExt counters" ;;
+	msg_zerocopy_tcp) echo "gap (offload): SO_ZEROCOPY refused (EOPNOTSUPP), MSG_ZEROCOPY needs paged skbs" ;;
+	udpgso_bench_tcp_zerocopy) echo "gap (offload): SO_ZEROCOPY refused (EOPNOTSUPP)" ;;
+	io_uring_zerocopy_tx_tcp) echo "gap (offload): IORING_OP_SEND_ZC gets EOPNOTSUPP, no zerocopy send" ;;
+	reuseport_bpf) echo "gap (5): TCP_FASTOPEN on the listener refused (the BPF part passes in reuseport_bpf_cpu)" ;;
+	sk_bind_sendto_listen) echo "gap (5): sendto(MSG_FASTOPEN) on an unconnected socket: EPIPE, no Fast Open" ;;
+	txtimestamp_tcp*) echo "gap (5): no SO_TIMESTAMPING TX timestamps (SND/ACK) on the error queue" ;;
+	tls) echo "kernel-TCP-only: TCP_ULP (kTLS) refused (ENOPROTOOPT)" ;;
 	*) echo "" ;;
 	esac
 }
