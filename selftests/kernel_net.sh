@@ -76,7 +76,20 @@ run_bind_bhash_v6() {
 		./bind_bhash.sh -6
 }
 
-export -f run_tcp_mmap run_bind_bhash_v6
+# Debian's 6.1.y fcnal-test.sh calls helpers of later trees' lib.sh and
+# net_helper.sh without sourcing them: wait_local_port_listen (net_helper.sh
+# is in the tree) and slowwait (given here).
+. ./net_helper.sh
+slowwait() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		"${@:2}" >/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+export -f run_tcp_mmap run_bind_bhash_v6 wait_local_port_listen slowwait
 
 # The command line of a test, run in $KNET with bash.
 cmd_of() {
@@ -119,7 +132,7 @@ cmd_of() {
 limit_of() {
 	case $1 in
 	fcnal_*) echo 1200 ;;
-	stress_reuseport_listen | bind_bhash_*) echo 600 ;;
+	stress_reuseport_listen | bind_bhash_* | tcp_fastopen_backup_key) echo 600 ;;
 	*) echo 180 ;;
 	esac
 }
@@ -198,6 +211,11 @@ for t in $tests; do
 		if [ "$( [ $stack = kernel ] && echo "$k" || echo "$l")" != pass ]; then
 			echo "  --- $t on $stack, last lines:"
 			tail -n 15 "$LOGS/$t.$stack" | sed 's/^/  | /'
+			# fcnal-test.sh: every failed case and the totals
+			if [ "${t#fcnal}" != "$t" ]; then
+				grep -a -E '\[FAIL\]|^Tests (passed|failed)' \
+					"$LOGS/$t.$stack" | sed 's/^/  | /'
+			fi
 		fi
 	done
 	rows+=("$(printf '%-27s %-8s %-8s %s' "$t" "$k" "$l" "$why")")
@@ -216,5 +234,9 @@ echo
 printf '%-27s %-8s %-8s %s\n' test kernel ltcp "reason (ltcp)"
 printf '%s\n' "${rows[@]}"
 echo "($(($(date +%s) - start)) s)"
+# scripts/vm --out DIR: keep every run's output on the host
+if [ -d /out ] && grep -qs ' /out ' /proc/mounts; then
+	mkdir -p /out/knet && cp $LOGS/* /out/knet/
+fi
 [ $all -eq 1 ] && exit $KSFT_PASS
 ltcp_exit
