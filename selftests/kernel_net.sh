@@ -27,7 +27,8 @@ mkdir -p $LOGS
 # The tests that pass on ltcp: make check runs these.
 CHECK="socket so_netns_cookie sk_connect_zero_addr reuseaddr_conflict
 reuseaddr_ports_exhausted reuseport_addr_any reuseport_dualstack
-reuseport_bpf_cpu rxtimestamp_tcp tcp_mmap"
+reuseport_bpf_cpu stress_reuseport_listen bind_bhash_v4 bind_bhash_v6
+udpgso_bench_tcp tcp_mmap"
 # Every test, in the order of the table.
 ALL="socket tcp_inq tcp_mmap tcp_mmap_zerocopy tcp_fastopen_backup_key
 msg_zerocopy_tcp io_uring_zerocopy_tx_tcp
@@ -35,7 +36,7 @@ reuseaddr_conflict reuseaddr_ports_exhausted reuseport_addr_any
 reuseport_dualstack reuseport_bpf reuseport_bpf_cpu stress_reuseport_listen
 sk_bind_sendto_listen sk_connect_zero_addr so_netns_cookie bind_bhash_v4
 bind_bhash_v6 fin_ack_lat txtimestamp_tcp txtimestamp_tcp_cmsg
-txtimestamp_tcp_nodata rxtimestamp_tcp rxtimestamp_tcp_8_9 udpgso_bench_tcp udpgso_bench_tcp_zerocopy tls
+txtimestamp_tcp_nodata rxtimestamp_tcp udpgso_bench_tcp udpgso_bench_tcp_zerocopy tls
 fcnal_ipv4_tcp fcnal_ipv6_tcp"
 
 # tcp_mmap [-z]: a server and a client on loopback (the test sends 32 GiB
@@ -117,8 +118,7 @@ cmd_of() {
 	txtimestamp_tcp) echo "./in_netns.sh bash -c './txtimestamp -t 100000 -4 -L 127.0.0.1 && ./txtimestamp -t 100000 -6 -L ::1'" ;;
 	txtimestamp_tcp_cmsg) echo "./in_netns.sh bash -c './txtimestamp -t 100000 -C -4 -L 127.0.0.1 && ./txtimestamp -t 100000 -C -6 -L ::1'" ;;
 	txtimestamp_tcp_nodata) echo "./in_netns.sh bash -c './txtimestamp -t 100000 -n -4 -L 127.0.0.1 && ./txtimestamp -t 100000 -n -6 -L ::1'" ;;
-	rxtimestamp_tcp) echo "for n in 0 1 2 3 4 5 6 7; do ./rxtimestamp.sh --tcp --test_num \$n || exit 1; done" ;;
-	rxtimestamp_tcp_8_9) echo "./rxtimestamp.sh --tcp --test_num 8 && ./rxtimestamp.sh --tcp --test_num 9" ;;
+	rxtimestamp_tcp) echo "rc=0; for n in 0 1 2 3 4 5 6 7 8 9; do ./rxtimestamp.sh --tcp --test_num \$n || rc=1; done; exit \$rc" ;;
 	udpgso_bench_tcp) echo "for a in '-4 -D 127.0.0.1' '-6 -D ::1'; do ./in_netns.sh ./udpgso_bench.sh __subprocess -l 3 \$a -t || exit 1; done" ;;
 	udpgso_bench_tcp_zerocopy) echo "for a in '-4 -D 127.0.0.1' '-6 -D ::1'; do ./in_netns.sh ./udpgso_bench.sh __subprocess -l 3 \$a -t -z || exit 1; done" ;;
 	tls) echo "modprobe tls && ./in_netns.sh ./tls" ;;
@@ -149,6 +149,8 @@ reason_of() {
 	reuseport_bpf) echo "gap (5): TCP_FASTOPEN on the listener refused (the BPF part passes in reuseport_bpf_cpu)" ;;
 	sk_bind_sendto_listen) echo "gap (5): sendto(MSG_FASTOPEN) on an unconnected socket: EPIPE, no Fast Open" ;;
 	txtimestamp_tcp*) echo "gap (5): no SO_TIMESTAMPING TX timestamps (SND/ACK) on the error queue" ;;
+	rxtimestamp_tcp) echo "gap (5): recvmsg() gives no SCM_TIMESTAMP* receive timestamps" ;;
+	fin_ack_lat) echo "bug? ~10% of connect/send/FIN rounds take 100-300 ms on loopback (kernel: none)" ;;
 	tls) echo "kernel-TCP-only: TCP_ULP (kTLS) refused (ENOPROTOOPT)" ;;
 	*) echo "" ;;
 	esac
