@@ -150,7 +150,7 @@ reason_of() {
 	sk_bind_sendto_listen) echo "gap (5): sendto(MSG_FASTOPEN) on an unconnected socket: EPIPE, no Fast Open" ;;
 	txtimestamp_tcp*) echo "gap (5): no SO_TIMESTAMPING TX timestamps (SND/ACK) on the error queue" ;;
 	rxtimestamp_tcp) echo "gap (5): recvmsg() gives no SCM_TIMESTAMP* receive timestamps" ;;
-	fin_ack_lat) echo "bug? ~10% of connect/send/FIN rounds take 100-300 ms on loopback (kernel: none)" ;;
+	fin_ack_lat) echo "ltcp bug: ACK storm after the handshake (pure ACKs answered by pure ACKs for 100-300 ms)" ;;
 	tls) echo "kernel-TCP-only: TCP_ULP (kTLS) refused (ENOPROTOOPT)" ;;
 	*) echo "" ;;
 	esac
