@@ -151,6 +151,8 @@ reason_of() {
 	txtimestamp_tcp*) echo "gap (5): no SO_TIMESTAMPING TX timestamps (SND/ACK) on the error queue" ;;
 	rxtimestamp_tcp) echo "gap (5): recvmsg() gives no SCM_TIMESTAMP* receive timestamps" ;;
 	fin_ack_lat) echo "ltcp bug: ACK storm after the handshake (pure ACKs answered by pure ACKs for 100-300 ms)" ;;
+	fcnal_ipv4_tcp) echo "gap (5): TCP_MD5SIG (35 cases), VRF scope of a global listener (2), SO_BINDTODEVICE in the route lookup (4)" ;;
+	fcnal_ipv6_tcp) echo "gap (5): TCP_MD5SIG (29 cases), a link-local peer's accepted socket not bound to its device (3)" ;;
 	tls) echo "kernel-TCP-only: TCP_ULP (kTLS) refused (ENOPROTOOPT)" ;;
 	*) echo "" ;;
 	esac
