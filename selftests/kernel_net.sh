@@ -82,8 +82,8 @@ run_bind_bhash_v6() {
 # is in the tree) and slowwait (given here).
 . ./net_helper.sh
 slowwait() {
-	local i
-	for i in $(seq $(($1 * 10))); do
+	local _
+	for _ in $(seq $(($1 * 10))); do
 		"${@:2}" >/dev/null && return 0
 		sleep 0.1
 	done
