@@ -131,7 +131,7 @@ cmd_of() {
 # Time limit of one run of a test, in seconds.
 limit_of() {
 	case $1 in
-	fcnal_*) echo 1200 ;;
+	fcnal_* | tls) echo 1200 ;;
 	stress_reuseport_listen | bind_bhash_* | tcp_fastopen_backup_key) echo 600 ;;
 	*) echo 180 ;;
 	esac
