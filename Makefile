@@ -14,7 +14,7 @@
 KDIR ?= $(shell scripts/kver --kdir 2>/dev/null)
 KSRC = $(shell scripts/ksrc)
 
-.PHONY: all modules userspace selftests ltcpize clean distclean deps check \
+.PHONY: all modules userspace selftests ltcpize knet clean distclean deps check \
 	demo vm static
 
 all: modules userspace
@@ -23,13 +23,17 @@ modules:
 	@test -n "$(KDIR)" || { echo "make: no Debian 6.1 kernel headers found; run 'make deps' (or pass KDIR=)"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-userspace: selftests ltcpize
+userspace: selftests ltcpize knet
 
 selftests:
 	$(MAKE) -C selftests KSFT_DIR=$(KSRC)/tools/testing/selftests
 
 ltcpize:
 	$(MAKE) -C scripts/ltcpize
+
+# The kernel's own net selftests, built in .build/knet (scripts/knet).
+knet:
+	scripts/knet build
 
 deps:
 	scripts/deps
