@@ -28,7 +28,7 @@ mkdir -p $LOGS
 CHECK="socket so_netns_cookie sk_connect_zero_addr reuseaddr_conflict
 reuseaddr_ports_exhausted reuseport_addr_any reuseport_dualstack
 reuseport_bpf_cpu stress_reuseport_listen bind_bhash_v4 bind_bhash_v6
-udpgso_bench_tcp tcp_mmap"
+udpgso_bench_tcp tcp_mmap fin_ack_lat"
 # Every test, in the order of the table.
 ALL="socket tcp_inq tcp_mmap tcp_mmap_zerocopy tcp_fastopen_backup_key
 msg_zerocopy_tcp io_uring_zerocopy_tx_tcp
