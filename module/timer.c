@@ -86,6 +86,23 @@ void ltcp_rearm_rto(struct sock *sk)
 				  LTCP_RTO_MAX);
 }
 
+/*
+ * Retransmissions of data or FIN before giving up: retries2 (RFC 9293
+ * 3.8.3's R2); for an orphan, which no application waits on, at most
+ * net.ipv4.tcp_orphan_retries as Linux does (0 meaning 8): a peer that
+ * vanished must not hold the socket, and ltcp.ko, for a quarter of an hour.
+ */
+static int ltcp_data_retries(struct sock *sk)
+{
+	int retries = READ_ONCE(ltcp_net(sock_net(sk))->retries2);
+	int orphan;
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		return retries;
+	orphan = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_orphan_retries) ? : 8;
+	return min(retries, orphan);
+}
+
 /* Give up on the connection (RFC 9293 3.8.3: R2 exceeded). */
 static void ltcp_write_err(struct sock *sk)
 {
@@ -200,8 +217,7 @@ void ltcp_write_timer_handler(struct sock *sk)
 		}
 		ltcp_retransmit_head(sk);
 	} else {
-		if (icsk->icsk_retransmits >=
-		    READ_ONCE(ltcp_net(sock_net(sk))->retries2)) {
+		if (icsk->icsk_retransmits >= ltcp_data_retries(sk)) {
 			ltcp_write_err(sk);
 			return;
 		}

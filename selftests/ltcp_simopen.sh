@@ -53,5 +53,13 @@ for peer in 253 6; do
 	ltcp_check "... the SYNs crossed: a simultaneous open ($first bare SYNs first)" \
 		test "$first" -eq 2
 	cat /tmp/so.a.err /tmp/so.b.err | grep -v '^ltcp_xfer: sent'
+	# Let the closing handshakes finish (a 600 ms round trip) before the
+	# namespaces go: an orphan whose peer vanished with its namespace
+	# would retransmit its FIN for minutes and hold ltcp.ko.
+	for _ in $(seq 20); do
+		[ -z "$($A ss -tanH state fin-wait-1 state closing state last-ack)$($B ss -tanH state fin-wait-1 state closing state last-ack)" ] &&
+			break
+		sleep 0.5
+	done
 done
 ltcp_exit

@@ -13,6 +13,11 @@ for m in $(awk '$1 ~ /^ltcp_/ { print $1 }' /proc/modules) ltcp; do
 		ltcp_ok "rmmod $m"
 	else
 		ltcp_fail "rmmod $m: $(grep "^$m " /proc/modules)"
+		# What still holds it: TCP sockets of every namespace.
+		for ns in "" $(ip netns list | cut -d' ' -f1); do
+			echo "sockets in namespace ${ns:-init}:"
+			${ns:+ip netns exec "$ns"} ss -tanoe | sed 's/^/  /'
+		done
 	fi
 done
 left=$(awk '$1 ~ /^ltcp/ { print $1 }' /proc/modules)
