@@ -60,6 +60,19 @@ struct proto ltcp_prot = {
 	.release_cb	= ltcp_release_cb,
 	.keepalive	= ltcp_set_keepalive,
 	.orphan_count	= &ltcp_orphan_count,
+	/* One memory pool with the kernel's TCP, as MPTCP shares it: the
+	 * operator's net.ipv4.tcp_mem bounds all TCP on the machine, and
+	 * /proc/net/sockstat's TCP "mem" counts ltcp's buffers too.
+	 */
+	.memory_allocated	= &tcp_memory_allocated,
+	.per_cpu_fw_alloc	= &tcp_memory_per_cpu_fw_alloc,
+	.memory_pressure	= &tcp_memory_pressure,
+	.enter_memory_pressure	= tcp_enter_memory_pressure,
+	.leave_memory_pressure	= tcp_leave_memory_pressure,
+	.sockets_allocated	= &tcp_sockets_allocated,
+	.sysctl_mem		= sysctl_tcp_mem,
+	.sysctl_wmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_wmem),
+	.sysctl_rmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_rmem),
 	.rsk_prot	= &ltcp_request_sock_ops,
 	.twsk_prot	= &ltcp_timewait_sock_ops,
 	.hash		= inet_hash,
@@ -86,6 +99,16 @@ static struct proto ltcpv6_prot = {
 	.release_cb	= ltcp_release_cb,
 	.keepalive	= ltcp_set_keepalive,
 	.orphan_count	= &ltcp_orphan_count,
+	/* The pool ltcp_prot shares with the kernel's TCP. */
+	.memory_allocated	= &tcp_memory_allocated,
+	.per_cpu_fw_alloc	= &tcp_memory_per_cpu_fw_alloc,
+	.memory_pressure	= &tcp_memory_pressure,
+	.enter_memory_pressure	= tcp_enter_memory_pressure,
+	.leave_memory_pressure	= tcp_leave_memory_pressure,
+	.sockets_allocated	= &tcp_sockets_allocated,
+	.sysctl_mem		= sysctl_tcp_mem,
+	.sysctl_wmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_wmem),
+	.sysctl_rmem_offset	= offsetof(struct net, ipv4.sysctl_tcp_rmem),
 	.rsk_prot	= &ltcp6_request_sock_ops,
 	.twsk_prot	= &ltcp6_timewait_sock_ops,
 	.setsockopt	= ltcp_setsockopt,

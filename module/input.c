@@ -600,6 +600,35 @@ static void ltcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Room for @skb in the receive buffer and the TCP memory pool? When there
+ * is none for data that is next in order, the out-of-order queue gives
+ * its memory back, newest sequence first: data after a hole is useless
+ * until the hole fills, and the peer still holds it (nothing past
+ * rcv_nxt was acknowledged; once SACK is sent this is reneging, which
+ * RFC 2018 section 8 allows).
+ */
+static bool ltcp_rmem_room(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	bool in_order = !ltcp_after(LTCP_SKB_CB(skb)->seq, tp->rcv_nxt);
+
+	for (;;) {
+		struct rb_node *last;
+
+		if (atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf) &&
+		    sk_rmem_schedule(sk, skb, skb->truesize))
+			return true;
+		last = rb_last(&tp->out_of_order_queue);
+		if (!in_order || !last)
+			return false;
+		rb_erase(last, &tp->out_of_order_queue);
+		kfree_skb(rb_to_skb(last));
+		sk_mem_reclaim(sk);
+		NET_INC_STATS(sock_net(sk), LINUX_MIB_OFOPRUNED);
+	}
+}
+
+/*
  * The segment text and FIN (RFC 9293 3.10.7.4, seventh and eighth). The
  * header has been pulled; returns true if a FIN came into order.
  */
@@ -613,8 +642,7 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 		kfree_skb(skb);
 		return false;
 	}
-	if (!sk_rmem_schedule(sk, skb, skb->truesize) ||
-	    atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf)) {
+	if (!ltcp_rmem_room(sk, skb)) {
 		/* No room: drop, the peer retransmits (RFC 9293 3.8.6). */
 		*ack_now = true;
 		kfree_skb(skb);

@@ -370,6 +370,7 @@ void ltcp_send_fin(struct sock *sk);
 void ltcp_retransmit_head(struct sock *sk);
 void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb);
 void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb);
+int ltcp_rcv_space(const struct sock *sk);
 u16 ltcp_select_window(struct sock *sk);
 void ltcp_init_transfer(struct sock *sk);
 void ltcp_sndbuf_expand(struct sock *sk);

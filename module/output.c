@@ -71,12 +71,33 @@ static void ltcp_write_options(__be32 *p, const struct ltcp_out_options *o)
 }
 
 /**
- * ltcp_select_window() - the window to advertise, scaled down
+ * ltcp_rcv_space() - how much more data the receive buffer may take
  * @sk: the socket
  *
  * Half the free receive buffer (the rest covers skb overhead, as Linux's
- * tcp_adv_win_scale=1), never moving the right edge left (RFC 9293
- * 3.8.6.2.2), in units of our window scale.
+ * tcp_adv_win_scale=1). While the TCP memory pool is under pressure
+ * (net.ipv4.tcp_mem[1] passed) at most four segments: the pool might
+ * not hold a full buffer for every socket, and data that arrives beyond
+ * it is dropped.
+ *
+ * Return: bytes, never negative.
+ */
+int ltcp_rcv_space(const struct sock *sk)
+{
+	int space = (READ_ONCE(sk->sk_rcvbuf) -
+		     atomic_read(&sk->sk_rmem_alloc)) / 2;
+
+	if (sk_under_memory_pressure(sk))
+		space = min_t(int, space, 4 * tcp_sk(sk)->advmss);
+	return max(space, 0);
+}
+
+/**
+ * ltcp_select_window() - the window to advertise, scaled down
+ * @sk: the socket
+ *
+ * What ltcp_rcv_space() allows, never moving the right edge left (RFC
+ * 9293 3.8.6.2.2), in units of our window scale.
  *
  * Return: the value for the window field.
  */
@@ -87,10 +108,7 @@ u16 ltcp_select_window(struct sock *sk)
 	int space;
 	u32 cur, win;
 
-	space = (READ_ONCE(sk->sk_rcvbuf) -
-		 atomic_read(&sk->sk_rmem_alloc)) / 2;
-	if (space < 0)
-		space = 0;
+	space = ltcp_rcv_space(sk);
 	cur = tp->rcv_wnd;
 	if (ltcp_after(tp->rcv_nxt, tp->rcv_wup))
 		cur -= min(cur, tp->rcv_nxt - tp->rcv_wup);
@@ -217,23 +235,19 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	return ltcp_v4_xmit(sk, skb);
 }
 
-/**
- * ltcp_alloc_skb() - a new segment for the write queue, charged to @sk
- * @sk: the socket
- * @size: room for this much payload
- * @gfp: allocation context
- *
- * Return: the skb, with headroom for all headers and a cleared control
- *	block, or NULL.
- */
-struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp)
+static struct sk_buff *__ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp,
+				       bool force)
 {
 	struct sk_buff *skb;
 
 	skb = alloc_skb_fclone(MAX_TCP_HEADER + size, gfp);
 	if (!skb)
 		return NULL;
-	if (!sk_wmem_schedule(sk, skb->truesize)) {
+	/* A SYN or FIN goes out whatever the pool says: charged anyway,
+	 * forward_alloc goes below zero and the next sk_wmem_schedule()
+	 * takes the debt from the pool.
+	 */
+	if (!sk_wmem_schedule(sk, skb->truesize) && !force) {
 		__kfree_skb(skb);
 		return NULL;
 	}
@@ -242,6 +256,21 @@ struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp)
 	sk_mem_charge(sk, skb->truesize);
 	memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
 	return skb;
+}
+
+/**
+ * ltcp_alloc_skb() - a new segment for the write queue, charged to @sk
+ * @sk: the socket
+ * @size: room for this much payload
+ * @gfp: allocation context
+ *
+ * Return: the skb, with headroom for all headers and a cleared control
+ *	block, or NULL (no memory, or the TCP memory pool is over its
+ *	limit: net.ipv4.tcp_mem).
+ */
+struct sk_buff *ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp)
+{
+	return __ltcp_alloc_skb(sk, size, gfp, false);
 }
 
 /**
@@ -579,10 +608,10 @@ void ltcp_send_fin(struct sock *sk)
 	} else {
 		struct sk_buff *skb;
 
-		skb = ltcp_alloc_skb(sk, 0, sk->sk_allocation);
+		skb = __ltcp_alloc_skb(sk, 0, sk->sk_allocation, true);
 		if (!skb)
-			/* Out of memory: the FIN is lost, the peer times
-			 * out; Linux forces the allocation instead.
+			/* No memory at all: the FIN is lost, the peer
+			 * times out.
 			 */
 			return;
 		LTCP_SKB_CB(skb)->flags = LTCP_FIN;
@@ -638,7 +667,7 @@ int ltcp_connect_init(struct sock *sk)
 	icsk->icsk_retransmits = 0;
 	icsk->icsk_ack.rcv_mss = LTCP_MSS_DEFAULT;
 
-	skb = ltcp_alloc_skb(sk, 0, sk->sk_allocation);
+	skb = __ltcp_alloc_skb(sk, 0, sk->sk_allocation, true);
 	if (!skb)
 		return -ENOBUFS;
 	LTCP_SKB_CB(skb)->flags = LTCP_SYN | ltcp_ecn_syn(sk);

@@ -119,6 +119,10 @@ int ltcp_init_sock(struct sock *sk)
 	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(ltcp_net(net)->wmem[1]));
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(ltcp_net(net)->rmem[1]));
 	ltcp_cong_init_sock(sk);
+	/* Counted where memory pressure shares the pool out (children
+	 * are counted by sk_clone_lock()).
+	 */
+	sk_sockets_allocated_inc(sk);
 	return 0;
 }
 
@@ -166,6 +170,7 @@ void ltcp_destroy_sock(struct sock *sk)
 	ltcp_cong_drop(sk);
 	if (icsk->icsk_bind_hash)
 		inet_put_port(sk);
+	sk_sockets_allocated_dec(sk);
 }
 
 /**
@@ -543,8 +548,7 @@ out_err:
 static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
-	int space = (READ_ONCE(sk->sk_rcvbuf) -
-		     atomic_read(&sk->sk_rmem_alloc)) / 2;
+	int space = ltcp_rcv_space(sk);
 	u32 cur = tp->rcv_wnd - min(tp->rcv_wnd, tp->rcv_nxt - tp->rcv_wup);
 
 	if (sk->sk_state == TCP_CLOSE || space <= 0 || copied <= 0)
