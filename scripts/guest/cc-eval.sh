@@ -48,6 +48,7 @@
 #   CCEVAL_PAIRS      in-tree algorithms of scenarios 1-5 (default
 #                     "cubic bbr"); scenario 6 is always dctcp
 #   CCEVAL_RATE_MBIT, CCEVAL_RTT_MS  the path (50, 40)
+#   CCEVAL_HTB_BURST  the shaper's bucket in bytes (default 10 ms of the rate)
 #   CCEVAL_GIT, CCEVAL_ACCEL  recorded in meta.tsv (scripts/cc-eval sets them)
 set -eu
 . /ltcp/selftests/ltcp_lib.sh
@@ -62,6 +63,12 @@ stacks=${CCEVAL_STACKS:-kernel ltcp}
 pairs=${CCEVAL_PAIRS:-cubic bbr}
 rate=${CCEVAL_RATE_MBIT:-50}
 rtt=${CCEVAL_RTT_MS:-40}
+# htb's bucket holds 10 ms of the rate (62,500 bytes at 50 Mbit/s), not
+# tc's default of about one timer tick: under TCG its timer fires late,
+# and with the default bucket the tokens of the late part are lost (kernel
+# bbr got 17 Mbit/s of 50 that way, 47 with this bucket). It is what the
+# shaper may send at once after a late timer; the queue is still its own.
+htb_burst=${CCEVAL_HTB_BURST:-$((rate * 1250))}
 raw=$out/raw
 index=$raw/index.tsv
 started=$(date +%s)
@@ -122,7 +129,8 @@ bottleneck() {
 	tc -n cce-r qdisc del dev veth1 root 2>/dev/null
 	tc -n cce-r qdisc add dev veth1 root handle 1: htb default 1 &&
 		tc -n cce-r class add dev veth1 parent 1: classid 1:1 htb \
-			rate "${rate}mbit" ceil "${rate}mbit" &&
+			rate "${rate}mbit" ceil "${rate}mbit" \
+			burst "$htb_burst" cburst "$htb_burst" &&
 		tc -n cce-r qdisc add dev veth1 parent 1:1 handle 10: "$@"
 }
 
@@ -248,8 +256,8 @@ run_one() {
 		"$ltcp_version" "${CCEVAL_GIT:-unknown}" "${CCEVAL_ACCEL:-unknown}"
 	printf 'runs\t%s\nseconds\t%s\nfair_seconds\t%s\nstagger\t%s\n' \
 		"$runs" "$secs" "$fair_secs" "$stagger"
-	printf 'rate_mbit\t%s\nrtt_ms\t%s\nbdp_packets\t%s\nstacks\t%s\n' \
-		"$rate" "$rtt" "$bdp_pkts" "$stacks"
+	printf 'rate_mbit\t%s\nrtt_ms\t%s\nbdp_packets\t%s\nstacks\t%s\nhtb_burst\t%s\n' \
+		"$rate" "$rtt" "$bdp_pkts" "$stacks" "$htb_burst"
 	for c in 1 2 3 4a 4b 5 6a 6b; do
 		printf 'case\t%s\t%s\t%s\n' "$c" "${what[$c]}" "${leaf[$c]}"
 	done
