@@ -91,10 +91,12 @@ for m in tcp_bbr tcp_dctcp ltcp_cubic ltcp_bbr ltcp_dctcp; do
 	modprobe "$m" || die "modprobe $m"
 done
 # A namespace other than the initial one may only make an algorithm its
-# default once the initial namespace allows it.
-sysctl -qw net.ipv4.tcp_allowed_congestion_control="$(cat \
-	/proc/sys/net/ipv4/tcp_allowed_congestion_control) bbr dctcp ltcp_cubic ltcp_bbr ltcp_dctcp" ||
+# default once the initial namespace allows it (put back on exit: the
+# selftests share the boot).
+allowed=$(cat /proc/sys/net/ipv4/tcp_allowed_congestion_control)
+sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed bbr dctcp ltcp_cubic ltcp_bbr ltcp_dctcp" ||
 	die "tcp_allowed_congestion_control"
+trap cleanup EXIT
 ltcp_version=$(dmesg | sed -n 's/.*ltcp: version \([^ ]*\).*/\1/p' | tail -n 1)
 
 cleanup() {
@@ -102,8 +104,8 @@ cleanup() {
 	for ns in cce-s cce-r cce-d; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
+	sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed" || true
 }
-trap cleanup EXIT
 
 ltcp_veth_pair cce-s cce-r || die "namespaces"
 ip netns add cce-d || die "namespaces"
