@@ -53,6 +53,13 @@ demo:
 bench:
 	scripts/bench
 
+# make cc-eval: one VM boot, cubic/bbr/dctcp against ltcp_cubic/ltcp_bbr/
+# ltcp_dctcp through a shaped bottleneck, on the kernel's TCP and on ltcp;
+# tables and plots in cc-eval/results/ (Documentation/cc.rst, Evaluation)
+.PHONY: cc-eval
+cc-eval:
+	scripts/cc-eval
+
 # make vm CMD='modprobe ltcp && ls /proc/sys/net/ltcp'
 vm: all
 	scripts/vm $(if $(CMD),'$(CMD)',bash /ltcp/selftests/run_tests.sh)
