@@ -935,6 +935,12 @@ syn_challenge:
 	__skb_pull(skb, th->doff * 4);
 	if (icsk->icsk_ack.rcv_mss < skb->len)
 		icsk->icsk_ack.rcv_mss = min_t(u32, skb->len, tp->advmss);
+	/* A short segment probably ends a message whose sender waits for
+	 * our ACK (Nagle, RFC 896): a read that empties the queue sends
+	 * the ACK held for it (ltcp_cleanup_rbuf()). Every ACK clears it.
+	 */
+	if (skb->len && skb->len < icsk->icsk_ack.rcv_mss)
+		icsk->icsk_ack.pending |= ICSK_ACK_PUSHED;
 	fin = ltcp_data_queue(sk, skb, &ack_now);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);

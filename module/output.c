@@ -236,7 +236,7 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 }
 
 static struct sk_buff *__ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp,
-				       bool force)
+					bool force)
 {
 	struct sk_buff *skb;
 

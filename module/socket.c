@@ -540,13 +540,18 @@ out_err:
  * After the application read @copied bytes: if the window we could offer
  * grew by a segment or a quarter of the buffer since we last advertised
  * it, say so now (RFC 9293 3.8.6.2.2, receiver-side silly window
- * avoidance); and send an ACK that was only delayed, unless TCP_QUICKACK
- * 0 asked for ACKs held back ("pingpong": the reply will carry it). A read
- * that took nothing opened no window: no update then (Linux does the
- * same).
+ * avoidance). An ACK that was only delayed goes now when the read emptied
+ * the queue and the last segment was a short one (ICSK_ACK_PUSHED: the
+ * end of a message, whose sender may hold its next one until this ACK,
+ * RFC 896), unless TCP_QUICKACK 0 asked for ACKs held back ("pingpong":
+ * the reply will carry it). Full segments of a bulk transfer keep the
+ * every-delack_seg-segments rule of input: ACKing each one as a fast
+ * reader takes it would double the ACKs. A read that took nothing opened
+ * no window: no update then (Linux does the same).
  */
 static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 {
+	u8 pending = inet_csk(sk)->icsk_ack.pending;
 	struct tcp_sock *tp = tcp_sk(sk);
 	int space = ltcp_rcv_space(sk);
 	u32 cur = tp->rcv_wnd - min(tp->rcv_wnd, tp->rcv_nxt - tp->rcv_wup);
@@ -555,7 +560,8 @@ static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 		return;
 	if ((u32)space >= cur + max_t(u32, tp->mss_cache,
 				      READ_ONCE(sk->sk_rcvbuf) / 4) ||
-	    ((inet_csk(sk)->icsk_ack.pending & ICSK_ACK_SCHED) &&
+	    ((pending & ICSK_ACK_SCHED) && (pending & ICSK_ACK_PUSHED) &&
+	     skb_queue_empty(&sk->sk_receive_queue) &&
 	     !inet_csk_in_pingpong_mode(sk)))
 		ltcp_send_ack(sk);
 }
