@@ -59,6 +59,7 @@ struct proto ltcp_prot = {
 	.backlog_rcv	= ltcp_do_rcv,
 	.release_cb	= ltcp_release_cb,
 	.keepalive	= ltcp_set_keepalive,
+	.stream_memory_free	= ltcp_stream_notsent_ok,
 	.orphan_count	= &ltcp_orphan_count,
 	/* One memory pool with the kernel's TCP, as MPTCP shares it: the
 	 * operator's net.ipv4.tcp_mem bounds all TCP on the machine, and
@@ -98,6 +99,7 @@ static struct proto ltcpv6_prot = {
 	.backlog_rcv	= ltcp_do_rcv,
 	.release_cb	= ltcp_release_cb,
 	.keepalive	= ltcp_set_keepalive,
+	.stream_memory_free	= ltcp_stream_notsent_ok,
 	.orphan_count	= &ltcp_orphan_count,
 	/* The pool ltcp_prot shares with the kernel's TCP. */
 	.memory_allocated	= &tcp_memory_allocated,

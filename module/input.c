@@ -206,8 +206,16 @@ static bool ltcp_sequence_ok(struct sock *sk, struct sk_buff *skb,
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 wnd = tp->rcv_wnd;
 	u32 len = cb->end_seq - cb->seq;
+	u32 wnd;
+
+	/* RCV.WND is what is left of the window last advertised: its right
+	 * edge (RCV.WUP + the window) never moves left, RCV.NXT moves toward
+	 * it as data arrives.
+	 */
+	wnd = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
+	if ((s32)wnd < 0)
+		wnd = 0;
 
 	if (opt->saw_ts && tp->rx_opt.tstamp_ok && !tcp_hdr(skb)->rst &&
 	    (s32)(opt->tsval - tp->rx_opt.ts_recent) < 0 &&
@@ -515,11 +523,14 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
 			ltcp_rearm_rto(sk);
 		else
 			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
-		if (sk->sk_socket &&
-		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
-			sk->sk_write_space(sk);
 	}
 	ltcp_push_pending(sk);
+	/* After the push: what it sent counts as room for a writer held by
+	 * TCP_NOTSENT_LOWAT.
+	 */
+	if (acked && sk->sk_socket &&
+	    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
 	return true;
 }
 

@@ -165,6 +165,7 @@ struct ltcp_sock {
 	u32 dupacks;
 	u32 recover;
 	u32 data_rcvtime;
+	u32 rto_start;
 	struct ltcp_ca_holder *ca_holder;
 	u8 syn_retries;
 	u8 in_recovery:1,
@@ -268,15 +269,37 @@ static inline u8 ltcp_wscale_for(int space)
  * their inline bodies compare against (and so import) the kernel TCP's
  * stream_memory_free function.
  */
+static inline u32 ltcp_notsent_lowat(const struct sock *sk)
+{
+	return tcp_sk(sk)->notsent_lowat ? :
+	       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_notsent_lowat);
+}
+
+/*
+ * Room for more data: the send buffer is not full, and the data not sent
+ * yet is under TCP_NOTSENT_LOWAT (net.ipv4.tcp_notsent_lowat by default),
+ * or under half of it (@wake) before a writer is woken, so that a woken
+ * writer finds room for a useful amount (Linux's rule).
+ */
+static inline bool __ltcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 notsent = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+
+	if (READ_ONCE(sk->sk_wmem_queued) >= READ_ONCE(sk->sk_sndbuf))
+		return false;
+	return ((u64)notsent << wake) < ltcp_notsent_lowat(sk);
+}
+
 static inline bool ltcp_stream_memory_free(const struct sock *sk)
 {
-	return READ_ONCE(sk->sk_wmem_queued) < READ_ONCE(sk->sk_sndbuf);
+	return __ltcp_stream_memory_free(sk, 0);
 }
 
 static inline bool ltcp_stream_is_writeable(const struct sock *sk)
 {
 	return sk_stream_wspace(sk) >= sk_stream_min_wspace(sk) &&
-	       ltcp_stream_memory_free(sk);
+	       __ltcp_stream_memory_free(sk, 1);
 }
 
 /* The timestamp clock (RFC 7323 5.4: 1 ms ticks here). */
@@ -329,6 +352,7 @@ void ltcp_done(struct sock *sk);
 void ltcp_release_cb(struct sock *sk);
 void ltcp_set_keepalive(struct sock *sk, int on);
 void ltcp_write_space(struct sock *sk);
+bool ltcp_stream_notsent_ok(const struct sock *sk, int wake);
 int ltcp_rcvbuf_max(const struct sock *sk);
 unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
 
@@ -379,7 +403,7 @@ u32 ltcp_synack_window(const struct sock *sk, const struct request_sock *req,
 		       u16 mss);
 struct sk_buff *ltcp_make_synack(const struct sock *sk,
 				 struct request_sock *req, struct dst_entry *dst);
-unsigned int ltcp_current_mss(struct sock *sk);
+unsigned int ltcp_current_mss(const struct sock *sk);
 void ltcp_delack_schedule(struct sock *sk);
 void ltcp_send_reset(const struct sock *sk, struct sk_buff *rx);
 void ltcp_send_reply_ack(struct net *net, struct sk_buff *rx, u32 seq,

@@ -50,6 +50,26 @@ unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu)
 }
 
 /**
+ * ltcp_stream_notsent_ok() - proto.stream_memory_free: the part of "room
+ *	to write" beyond the send buffer, TCP_NOTSENT_LOWAT
+ * @sk: the socket
+ * @wake: 1 when deciding whether to wake a writer (half the mark)
+ *
+ * The generic sk_stream_wait_memory() asks this through the proto, so a
+ * blocking writer waits for the unsent data to drain below the mark, as
+ * on Linux.
+ *
+ * Return: true if the data not yet sent is below the mark.
+ */
+bool ltcp_stream_notsent_ok(const struct sock *sk, int wake)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 notsent = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+
+	return ((u64)notsent << wake) < ltcp_notsent_lowat(sk);
+}
+
+/**
  * ltcp_write_space() - wake writers when the send buffer has room
  * @sk: the socket
  */
@@ -538,13 +558,18 @@ out_err:
 
 /*
  * After the application read @copied bytes: if the window we could offer
- * grew by a segment or a quarter of the buffer since we last advertised
- * it, say so now (RFC 9293 3.8.6.2.2, receiver-side silly window
- * avoidance). An ACK that was only delayed goes now when the read emptied
- * the queue and the last segment was a short one (ICSK_ACK_PUSHED: the
- * end of a message, whose sender may hold its next one until this ACK,
- * RFC 896), unless TCP_QUICKACK 0 asked for ACKs held back ("pingpong":
- * the reply will carry it). Full segments of a bulk transfer keep the
+ * grew by a segment and a quarter of the buffer since we last advertised
+ * it, say so now; or by the smaller of the two (RFC 9293 3.8.6.2.2 and
+ * RFC 1122 4.2.3.3, receiver-side silly window avoidance) once what is
+ * left of the advertised window is under half of it: a small buffer then
+ * reopens at once, not at the sender's next zero-window probe, while a
+ * bulk transfer's ACKs still carry the window.
+ *
+ * An ACK that was only delayed goes now when the read emptied the queue
+ * and the last segment was a short one (ICSK_ACK_PUSHED: the end of a
+ * message, whose sender may hold its next one until this ACK, RFC 896),
+ * unless TCP_QUICKACK 0 asked for ACKs held back ("pingpong": the reply
+ * will carry it). Full segments of a bulk transfer keep the
  * every-delack_seg-segments rule of input: ACKing each one as a fast
  * reader takes it would double the ACKs. A read that took nothing opened
  * no window: no update then (Linux does the same).
@@ -553,17 +578,31 @@ static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 {
 	u8 pending = inet_csk(sk)->icsk_ack.pending;
 	struct tcp_sock *tp = tcp_sk(sk);
+	u32 quarter = READ_ONCE(sk->sk_rcvbuf) / 4;
 	int space = ltcp_rcv_space(sk);
 	u32 cur = tp->rcv_wnd - min(tp->rcv_wnd, tp->rcv_nxt - tp->rcv_wup);
 
 	if (sk->sk_state == TCP_CLOSE || space <= 0 || copied <= 0)
 		return;
-	if ((u32)space >= cur + max_t(u32, tp->mss_cache,
-				      READ_ONCE(sk->sk_rcvbuf) / 4) ||
+	if ((u32)space >= cur + max_t(u32, tp->advmss, quarter) ||
+	    ((u32)space >= cur + min_t(u32, tp->advmss, quarter) &&
+	     cur < (u32)space / 2) ||
 	    ((pending & ICSK_ACK_SCHED) && (pending & ICSK_ACK_PUSHED) &&
 	     skb_queue_empty(&sk->sk_receive_queue) &&
 	     !inet_csk_in_pingpong_mode(sk)))
 		ltcp_send_ack(sk);
+}
+
+/* Bytes of data received and not read yet (SIOCINQ, TCP_CM_INQ). */
+static int ltcp_inq(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	int answ = tp->rcv_nxt - tp->copied_seq;
+
+	/* The FIN occupies a sequence number but is not data. */
+	if (answ && sock_flag(sk, SOCK_DONE))
+		answ--;
+	return answ;
 }
 
 /*
@@ -673,6 +712,16 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 	}
 	ltcp_cleanup_rbuf(sk, copied);
 	sk_mem_reclaim(sk);
+	if (tp->recvmsg_inq && copied >= 0) {
+		/* TCP_INQ: what is left to read; after the peer's FIN at
+		 * least 1, so that a reader goes on to see the end.
+		 */
+		int inq = ltcp_inq(sk);
+
+		if (!inq && sock_flag(sk, SOCK_DONE))
+			inq = 1;
+		put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(inq), &inq);
+	}
 out:
 	release_sock(sk);
 	return copied;
@@ -754,10 +803,7 @@ int ltcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
 		lock_sock(sk);
-		answ = tp->rcv_nxt - tp->copied_seq;
-		/* The FIN occupies a sequence number but is not data. */
-		if (answ && sock_flag(sk, SOCK_DONE))
-			answ--;
+		answ = ltcp_inq(sk);
 		release_sock(sk);
 		break;
 	case SIOCOUTQ:

@@ -3,6 +3,7 @@
  * ltcp socket options: SOL_TCP handled here with Linux's names, values and
  * errno; every other level goes to the generic IP or IPv6 code.
  */
+#include <linux/inet_diag.h>
 #include <linux/tcp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
@@ -117,6 +118,38 @@ static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 		}
 		tp->rx_opt.user_mss = val;
 		break;
+	case TCP_USER_TIMEOUT:
+		/* Milliseconds; 0 returns to the retry counts (tcp(7)). */
+		if (val < 0)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(inet_csk(sk)->icsk_user_timeout, val);
+		break;
+	case TCP_NOTSENT_LOWAT:
+		/* Any value; 0 returns to net.ipv4.tcp_notsent_lowat. A
+		 * higher mark may let a waiting writer go.
+		 */
+		WRITE_ONCE(tp->notsent_lowat, val);
+		sk->sk_write_space(sk);
+		break;
+	case TCP_LINGER2:
+		/* Seconds in FIN-WAIT-2 for an orphan; negative: none;
+		 * at most Linux's TCP_FIN_TIMEOUT_MAX (120 s).
+		 */
+		if (val < 0)
+			WRITE_ONCE(tp->linger2, -1);
+		else if (val > TCP_FIN_TIMEOUT_MAX / HZ)
+			WRITE_ONCE(tp->linger2, TCP_FIN_TIMEOUT_MAX);
+		else
+			WRITE_ONCE(tp->linger2, val * HZ);
+		break;
+	case TCP_INQ:
+		/* A TCP_CM_INQ control message with every read. */
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			tp->recvmsg_inq = val;
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -169,7 +202,7 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	}
 	info->tcpi_rto = jiffies_to_usecs(icsk->icsk_rto);
 	info->tcpi_ato = jiffies_to_usecs(icsk->icsk_ack.ato);
-	info->tcpi_snd_mss = tp->mss_cache;
+	info->tcpi_snd_mss = ltcp_current_mss(sk);
 	info->tcpi_rcv_mss = icsk->icsk_ack.rcv_mss;
 	info->tcpi_unacked = tp->packets_out;
 	info->tcpi_lost = tp->lost_out;
@@ -268,6 +301,39 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
 			val = tp->rx_opt.user_mss;
 		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(inet_csk(sk)->icsk_user_timeout);
+		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(tp->notsent_lowat);
+		break;
+	case TCP_LINGER2:
+		val = READ_ONCE(tp->linger2);
+		if (val >= 0)
+			val = (val ? :
+			       READ_ONCE(ltcp_net(sock_net(sk))->fin_timeout)) /
+			      HZ;
+		break;
+	case TCP_INQ:
+		val = tp->recvmsg_inq;
+		break;
+	case TCP_CC_INFO: {
+		const struct tcp_congestion_ops *ca;
+		union tcp_cc_info info;
+		size_t sz = 0;
+		int attr;
+
+		/* The algorithm's own report (get_info), as ss shows it. */
+		lock_sock(sk);
+		ca = inet_csk(sk)->icsk_ca_ops;
+		if (ca && ca->get_info)
+			sz = ca->get_info(sk, ~0U, &attr, &info);
+		release_sock(sk);
+		len = min_t(unsigned int, len, sz);
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
 	case TCP_INFO: {
 		struct tcp_info info;
 

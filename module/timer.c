@@ -103,6 +103,45 @@ static int ltcp_data_retries(struct sock *sk)
 	return min(retries, orphan);
 }
 
+/*
+ * TCP_USER_TIMEOUT (RFC 5482's user timeout, with Linux's tcp(7) meaning):
+ * data left unacknowledged, or unsent behind a zero window, for longer
+ * than this many milliseconds since @start (jiffies) ends the connection
+ * with ETIMEDOUT, whatever retries2 says. 0: not set.
+ */
+static bool ltcp_user_timed_out(const struct sock *sk, u32 start)
+{
+	u32 ut = READ_ONCE(inet_csk(sk)->icsk_user_timeout);
+
+	return ut && (s32)(tcp_jiffies32 - start - msecs_to_jiffies(ut)) >= 0;
+}
+
+/* The next timer no later than the user timeout counted from @start. */
+static unsigned long ltcp_clamp_to_user_timeout(const struct sock *sk,
+						unsigned long when, u32 start)
+{
+	u32 ut = READ_ONCE(inet_csk(sk)->icsk_user_timeout);
+	s32 left;
+
+	if (!ut)
+		return when;
+	left = start + msecs_to_jiffies(ut) - tcp_jiffies32;
+	return min_t(unsigned long, when, max(left, 1));
+}
+
+/* When the head of the unacknowledged data was sent (jiffies). */
+static u32 ltcp_head_sent(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	s32 age_us;
+
+	if (!skb)
+		return tcp_jiffies32;
+	/* An EDT departure time (fq) may lie slightly ahead. */
+	age_us = (u32)tcp_clock_us() - LTCP_SKB_CB(skb)->tx_us;
+	return tcp_jiffies32 - usecs_to_jiffies(max(age_us, 0));
+}
+
 /* Give up on the connection (RFC 9293 3.8.3: R2 exceeded). */
 static void ltcp_write_err(struct sock *sk)
 {
@@ -165,6 +204,7 @@ void ltcp_write_timer_handler(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned long when;
 	int event;
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN) ||
@@ -188,20 +228,33 @@ void ltcp_write_timer_handler(struct sock *sk)
 		 * retries2 of them.
 		 */
 		struct sk_buff *skb = ltcp_sk(sk)->send_head;
+		unsigned long when;
 
 		if (!skb || tp->packets_out)
 			return;
+		/* The user timeout runs from the first probe and, as on
+		 * Linux, answered probes do not stop it: the data stays
+		 * unsent.
+		 */
+		if (!icsk->icsk_probes_tstamp)
+			icsk->icsk_probes_tstamp = tcp_jiffies32;
+		else if (ltcp_user_timed_out(sk, icsk->icsk_probes_tstamp))
+			goto give_up;
 		if (icsk->icsk_probes_out++ >=
-		    READ_ONCE(ltcp_net(sock_net(sk))->retries2)) {
-			ltcp_write_err(sk);
-			return;
-		}
+		    READ_ONCE(ltcp_net(sock_net(sk))->retries2))
+			goto give_up;
 		ltcp_send_keepalive_probe(sk);
 		icsk->icsk_backoff = min(icsk->icsk_backoff + 1, 15);
-		inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
-					  min_t(unsigned long,
-						icsk->icsk_rto << icsk->icsk_backoff,
-						ltcp_rto_max(sk)), LTCP_RTO_MAX);
+		when = min_t(unsigned long,
+			     icsk->icsk_rto << icsk->icsk_backoff,
+			     ltcp_rto_max(sk));
+		when = ltcp_clamp_to_user_timeout(sk, when,
+						  icsk->icsk_probes_tstamp);
+		inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0, when,
+					  LTCP_RTO_MAX);
+		return;
+give_up:
+		ltcp_write_err(sk);
 		return;
 	}
 
@@ -217,7 +270,10 @@ void ltcp_write_timer_handler(struct sock *sk)
 		}
 		ltcp_retransmit_head(sk);
 	} else {
-		if (icsk->icsk_retransmits >= ltcp_data_retries(sk)) {
+		if (!icsk->icsk_retransmits)
+			ltcp_sk(sk)->rto_start = ltcp_head_sent(sk);
+		if (icsk->icsk_retransmits >= ltcp_data_retries(sk) ||
+		    ltcp_user_timed_out(sk, ltcp_sk(sk)->rto_start)) {
 			ltcp_write_err(sk);
 			return;
 		}
@@ -237,8 +293,11 @@ void ltcp_write_timer_handler(struct sock *sk)
 	/* RFC 6298 5.5: back off, up to net.ltcp.rto_max_ms. */
 	icsk->icsk_backoff++;
 	icsk->icsk_rto = min(icsk->icsk_rto << 1, ltcp_rto_max(sk));
-	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto,
-				  LTCP_RTO_MAX);
+	when = icsk->icsk_rto;
+	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV)
+		when = ltcp_clamp_to_user_timeout(sk, when,
+						  ltcp_sk(sk)->rto_start);
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, when, LTCP_RTO_MAX);
 }
 
 /**
@@ -317,14 +376,22 @@ static u32 ltcp_keepalive_probes(const struct tcp_sock *tp)
 }
 
 /**
- * ltcp_fin_wait2_arm() - an orphan waits net.ltcp.fin_timeout in
- *	FIN-WAIT-2 for the peer's FIN
+ * ltcp_fin_wait2_arm() - an orphan waits TCP_LINGER2 or
+ *	net.ltcp.fin_timeout in FIN-WAIT-2 for the peer's FIN
  * @sk: the socket
  */
 void ltcp_fin_wait2_arm(struct sock *sk)
 {
-	inet_csk_reset_keepalive_timer(sk,
-				       READ_ONCE(ltcp_net(sock_net(sk))->fin_timeout));
+	int linger2 = READ_ONCE(tcp_sk(sk)->linger2);
+
+	/* TCP_LINGER2: its own wait, or none (negative: the timer fires at
+	 * once and resets the connection, as Linux does).
+	 */
+	if (linger2 < 0)
+		linger2 = 0;
+	else if (!linger2)
+		linger2 = READ_ONCE(ltcp_net(sock_net(sk))->fin_timeout);
+	inet_csk_reset_keepalive_timer(sk, linger2);
 }
 
 /**
@@ -367,7 +434,13 @@ static void ltcp_keepalive(struct sock *sk)
 		inet_csk_reset_keepalive_timer(sk, time - idle);
 		return;
 	}
-	if (icsk->icsk_probes_out >= ltcp_keepalive_probes(tp)) {
+	/* TCP_USER_TIMEOUT, when set, decides instead of the probe count
+	 * (tcp(7)): unanswered probes and that long without a word.
+	 */
+	if (icsk->icsk_user_timeout ?
+	    icsk->icsk_probes_out &&
+	    idle >= msecs_to_jiffies(icsk->icsk_user_timeout) :
+	    icsk->icsk_probes_out >= ltcp_keepalive_probes(tp)) {
 		ltcp_send_active_reset(sk, GFP_ATOMIC);
 		sk->sk_err = ETIMEDOUT;
 		sk_error_report(sk);
