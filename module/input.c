@@ -138,6 +138,11 @@ void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt)
 			if (len == LTCP_OPTLEN_SACK_PERM && th->syn)
 				opt->sack_perm = 1;
 			break;
+		case LTCP_OPT_SACK:
+			/* RFC 2018 section 3; a bad length is ignored. */
+			if (!th->syn && ltcp_sack_option_ok(len))
+				opt->num_sacks = (len - 2) / 8;
+			break;
 		case LTCP_OPT_TS:
 			if (len == LTCP_OPTLEN_TS) {
 				opt->saw_ts = 1;
@@ -234,6 +239,19 @@ static bool ltcp_sequence_ok(struct sock *sk, struct sk_buff *skb,
 		ltcp_before(cb->seq, tp->rcv_nxt + wnd)) ||
 	       (!ltcp_before(cb->end_seq - 1, tp->rcv_nxt) &&
 		ltcp_before(cb->end_seq - 1, tp->rcv_nxt + wnd));
+}
+
+/*
+ * RFC 2883 section 4: data entirely below RCV.NXT is a duplicate; the ACK
+ * that answers it (sent at once) reports it in a D-SACK block.
+ */
+static void ltcp_old_duplicate(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	u32 len = skb->len - tcp_hdr(skb)->doff * 4;
+
+	if (len && !ltcp_after(cb->seq + len, tcp_sk(sk)->rcv_nxt))
+		ltcp_sack_dsack(sk, cb->seq, cb->seq + len);
 }
 
 /* Remember the timestamp to echo (RFC 7323 4.3). */
@@ -557,6 +575,11 @@ static bool ltcp_ofo_drain(struct sock *sk)
 		if (ltcp_after(cb->seq, tp->rcv_nxt))
 			break;
 		rb_erase(node, &tp->out_of_order_queue);
+		/* What came in order already held part of it (RFC 2883). */
+		if (ltcp_before(cb->seq, tp->rcv_nxt))
+			ltcp_sack_dsack(sk, cb->seq,
+					ltcp_before(cb->end_seq, tp->rcv_nxt) ?
+					cb->end_seq : tp->rcv_nxt);
 		if (!ltcp_after(cb->end_seq, tp->rcv_nxt)) {
 			/* Already covered by what came in order. */
 			kfree_skb(skb);
@@ -581,33 +604,67 @@ static bool ltcp_ofo_drain(struct sock *sk)
 	return fin;
 }
 
-/* Keep an out-of-order segment, ordered by sequence number; overlaps are
- * resolved when it comes into order.
+/*
+ * Keep an out-of-order segment, ordered by sequence number. Segments in
+ * the queue never nest: one that the data held already covers is a
+ * duplicate and dropped, and the segments a new one covers are dropped
+ * (partial overlaps stay, resolved when they come into order). SACK's
+ * blocks (sack.c) rely on it. Duplicate data is reported in a D-SACK
+ * block (RFC 2883 section 4), the first that is found.
  */
 static void ltcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct rb_node **p = &tp->out_of_order_queue.rb_node;
-	struct rb_node *parent = NULL;
+	struct rb_node *parent = NULL, *node;
 	u32 seq = LTCP_SKB_CB(skb)->seq;
+	u32 end = LTCP_SKB_CB(skb)->end_seq;
+	struct sk_buff *prev = NULL;
 
 	while (*p) {
 		struct sk_buff *cur;
 
 		parent = *p;
 		cur = rb_to_skb(parent);
-		if (seq == LTCP_SKB_CB(cur)->seq &&
-		    LTCP_SKB_CB(skb)->end_seq == LTCP_SKB_CB(cur)->end_seq) {
-			kfree_skb(skb);	/* an exact duplicate */
-			return;
-		}
-		if (ltcp_before(seq, LTCP_SKB_CB(cur)->seq))
+		if (ltcp_before(seq, LTCP_SKB_CB(cur)->seq)) {
 			p = &parent->rb_left;
-		else
+		} else {
+			prev = cur;	/* the last one starting at or before */
 			p = &parent->rb_right;
+		}
 	}
+	if (prev && !ltcp_after(end, LTCP_SKB_CB(prev)->end_seq)) {
+		/* All held already: RFC 2883 section 4, the D-SACK, then
+		 * the block holding it.
+		 */
+		ltcp_sack_dsack(sk, seq, end);
+		ltcp_sack_ofo(sk, prev);
+		kfree_skb(skb);
+		return;
+	}
+	if (prev && ltcp_after(LTCP_SKB_CB(prev)->end_seq, seq))
+		ltcp_sack_dsack(sk, seq, LTCP_SKB_CB(prev)->end_seq);
 	rb_link_node(&skb->rbnode, parent, p);
 	rb_insert_color(&skb->rbnode, &tp->out_of_order_queue);
+	if (prev && LTCP_SKB_CB(prev)->seq == seq) {
+		/* The new one covers it. */
+		rb_erase(&prev->rbnode, &tp->out_of_order_queue);
+		kfree_skb(prev);
+	}
+	while ((node = rb_next(&skb->rbnode))) {
+		struct sk_buff *next = rb_to_skb(node);
+		struct ltcp_skb_cb *ncb = LTCP_SKB_CB(next);
+
+		if (!ltcp_before(ncb->seq, end))
+			break;
+		ltcp_sack_dsack(sk, ncb->seq, ltcp_before(ncb->end_seq, end) ?
+				ncb->end_seq : end);
+		if (ltcp_after(ncb->end_seq, end))
+			break;	/* a partial overlap stays */
+		rb_erase(node, &tp->out_of_order_queue);
+		kfree_skb(next);
+	}
+	ltcp_sack_ofo(sk, skb);
 }
 
 /*
@@ -634,6 +691,7 @@ static bool ltcp_rmem_room(struct sock *sk, struct sk_buff *skb)
 			return false;
 		rb_erase(last, &tp->out_of_order_queue);
 		kfree_skb(rb_to_skb(last));
+		ltcp_sack_renege(sk);
 		sk_mem_reclaim(sk);
 		NET_INC_STATS(sock_net(sk), LINUX_MIB_OFOPRUNED);
 	}
@@ -671,7 +729,13 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 		return false;
 	}
 	if (cb->seq != tp->rcv_nxt) {
-		/* Starts before what we have: trim the old part. */
+		/* Starts before what we have: trim the old part, a
+		 * duplicate to report (RFC 2883 section 4) at once.
+		 */
+		ltcp_sack_dsack(sk, cb->seq,
+				cb->seq + min_t(u32, skb->len,
+						tp->rcv_nxt - cb->seq));
+		*ack_now = true;
 		pskb_pull(skb, tp->rcv_nxt - cb->seq);
 		cb->seq = tp->rcv_nxt;
 	}
@@ -688,6 +752,8 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 		fin = ltcp_ofo_drain(sk);
 		*ack_now = true;	/* a hole was filled */
 	}
+	if (tp->rx_opt.num_sacks)
+		ltcp_sack_advance(sk);
 	return fin;
 }
 
@@ -847,8 +913,10 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		 */
 		if (th->syn)
 			goto syn_challenge;
-		if (!th->rst)
+		if (!th->rst) {
+			ltcp_old_duplicate(sk, skb);
 			ltcp_send_ack(sk);
+		}
 		goto drop;
 	}
 	/* Second: RST (RFC 5961 3.2: exact match resets, else challenge). */

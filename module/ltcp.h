@@ -317,6 +317,8 @@ static inline u32 ltcp_ts_now(void)
  * @saw_ts: a timestamps option was present
  * @wscale_ok: a window scale option was present
  * @sack_perm: a SACK-permitted option was present
+ * @num_sacks: blocks of a well-formed SACK option (RFC 2018 section 3),
+ *	0 when there was none; read by nothing yet (no scoreboard)
  */
 struct ltcp_options {
 	u16 mss;
@@ -326,6 +328,7 @@ struct ltcp_options {
 	u8 saw_ts:1,
 	   wscale_ok:1,
 	   sack_perm:1;
+	u8 num_sacks;
 };
 
 /* af_ltcp.c */
@@ -456,6 +459,16 @@ struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
 void ltcp_time_wait(struct sock *sk, int state, int timeo);
 void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb);
 
+/* sack.c: SACK and D-SACK as a receiver (RFC 2018, RFC 2883) */
+void ltcp_sack_ofo(struct sock *sk, struct sk_buff *skb);
+void ltcp_sack_dsack(struct sock *sk, u32 start, u32 end);
+void ltcp_sack_advance(struct sock *sk);
+void ltcp_sack_renege(struct sock *sk);
+void ltcp_sack_reset(struct sock *sk);
+int ltcp_sack_fill(struct sock *sk, struct tcp_sack_block *out, int max);
+int ltcp_sack_max_blocks(unsigned int opt_len);
+bool ltcp_sack_option_ok(u8 len);
+
 /* ipv4.c */
 int ltcp_ipv4_init(void);
 void ltcp_ipv4_exit(void);
@@ -504,6 +517,8 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @fin_timeout: net.ltcp.fin_timeout, in jiffies
  * @timestamps: net.ltcp.timestamps: offer RFC 7323 timestamps
  * @window_scaling: net.ltcp.window_scaling: offer RFC 7323 window scaling
+ * @sack: net.ltcp.sack: offer and accept SACK (RFC 2018)
+ * @dsack: net.ltcp.dsack: report duplicates (RFC 2883)
  * @ecn: net.ltcp.ecn: 0 no ECN, 1 request and accept it, 2 accept it
  * @tw_reuse_mode: net.ltcp.tw_reuse: 0, 1, or 2 for loopback only (not
  *	"tw_reuse": inet_timewait_sock.h has a macro of that name)
@@ -530,6 +545,8 @@ struct ltcp_net {
 	int fin_timeout;
 	int timestamps;
 	int window_scaling;
+	int sack;
+	int dsack;
 	int ecn;
 	int tw_reuse_mode;
 	int synack_retries;

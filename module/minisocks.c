@@ -227,7 +227,8 @@ int ltcp_conn_request(struct sock *sk, struct sk_buff *skb)
 	 */
 	ireq->tstamp_ok = opt.saw_ts &&
 			  READ_ONCE(ltcp_net(sock_net(sk))->timestamps);
-	ireq->sack_ok = opt.sack_perm;
+	ireq->sack_ok = opt.sack_perm &&
+			READ_ONCE(ltcp_net(sock_net(sk))->sack);
 	ireq->ecn_ok = ltcp_ecn_req(sk, th);
 	ireq->wscale_ok = opt.wscale_ok &&
 			  READ_ONCE(ltcp_net(sock_net(sk))->window_scaling);
@@ -361,7 +362,9 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	inet_csk(newsk)->icsk_ack.rcv_mss = LTCP_MSS_DEFAULT;
 	inet_csk(newsk)->icsk_rto = LTCP_TIMEOUT_INIT;
 	newtp->rx_opt.tstamp_ok = ireq->tstamp_ok;
-	newtp->rx_opt.sack_ok = ireq->sack_ok;
+	newtp->rx_opt.sack_ok = ireq->sack_ok ? TCP_SACK_SEEN : 0;
+	newtp->rx_opt.num_sacks = 0;
+	newtp->rx_opt.dsack = 0;
 	newtp->rx_opt.wscale_ok = ireq->wscale_ok;
 	newtp->rx_opt.snd_wscale = ireq->wscale_ok ? ireq->snd_wscale : 0;
 	newtp->rx_opt.rcv_wscale = ireq->wscale_ok ? ireq->rcv_wscale : 0;

@@ -26,6 +26,8 @@
  * @ts: send timestamps
  * @tsval: timestamp value
  * @tsecr: timestamp echo reply
+ * @nsack: number of SACK blocks in @sack (RFC 2018, RFC 2883)
+ * @sack: the SACK blocks, a D-SACK first
  */
 struct ltcp_out_options {
 	u16 mss;
@@ -33,14 +35,16 @@ struct ltcp_out_options {
 	u8 ws:1,
 	   sack_perm:1,
 	   ts:1;
+	u8 nsack;
 	u32 tsval;
 	u32 tsecr;
+	struct tcp_sack_block sack[TCP_NUM_SACKS];
 };
 
 static unsigned int ltcp_options_size(const struct ltcp_out_options *o)
 {
 	return (o->mss ? 4 : 0) + (o->ts ? 12 : (o->sack_perm ? 4 : 0)) +
-	       (o->ws ? 4 : 0);
+	       (o->ws ? 4 : 0) + (o->nsack ? 4 + 8 * o->nsack : 0);
 }
 
 /* The layout Linux uses, so the options align: MSS, SACK-permitted and
@@ -68,6 +72,46 @@ static void ltcp_write_options(__be32 *p, const struct ltcp_out_options *o)
 	if (o->ws)
 		*p++ = htonl(LTCP_OPT_NOP << 24 | LTCP_OPT_WSCALE << 16 |
 			     LTCP_OPTLEN_WSCALE << 8 | o->wscale);
+	if (o->nsack) {
+		int i;
+
+		/* RFC 2018 section 3, after NOP, NOP as Linux aligns it. */
+		*p++ = htonl(LTCP_OPT_NOP << 24 | LTCP_OPT_NOP << 16 |
+			     LTCP_OPT_SACK << 8 | (2 + 8 * o->nsack));
+		for (i = 0; i < o->nsack; i++) {
+			*p++ = htonl(o->sack[i].start_seq);
+			*p++ = htonl(o->sack[i].end_seq);
+		}
+	}
+}
+
+/*
+ * SACK blocks for a segment of @sk carrying @payload bytes (RFC 2018
+ * section 4: every ACK while out-of-order data is held; RFC 2883 section
+ * 4: a pending D-SACK). As many as the 40 bytes of options leave room for,
+ * and on a data segment only as many as keep it within the MSS the
+ * segment was sized for (mss_cache counts the options every segment
+ * carries, not SACK's): the segment never outgrows the path MTU, and a
+ * full-sized one carries none.
+ */
+static void ltcp_sack_options(struct sock *sk, struct ltcp_out_options *o,
+			      unsigned int payload)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int base = ltcp_options_size(o);
+	int max = ltcp_sack_max_blocks(base);
+
+	if (!tp->rx_opt.num_sacks && !tp->rx_opt.dsack)
+		return;
+	if (payload) {
+		unsigned int room = tp->mss_cache + tp->tcp_header_len -
+				    sizeof(struct tcphdr);
+
+		if (room < payload + base + 4 + 8)
+			return;
+		max = min_t(int, max, (room - payload - base - 4) / 8);
+	}
+	o->nsack = ltcp_sack_fill(sk, o->sack, max);
 }
 
 /**
@@ -201,6 +245,8 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 			o.ws = 1;
 			o.wscale = tp->rx_opt.rcv_wscale;
 		}
+	} else if (tp->rx_opt.sack_ok && sk->sk_state != TCP_SYN_SENT) {
+		ltcp_sack_options(sk, &o, skb->len);
 	}
 	hlen = sizeof(struct tcphdr) + ltcp_options_size(&o);
 	th = skb_push(skb, hlen);
@@ -660,7 +706,10 @@ int ltcp_connect_init(struct sock *sk)
 		!!READ_ONCE(ltcp_net(sock_net(sk))->window_scaling);
 	tp->tcp_header_len = sizeof(struct tcphdr) +
 			     (tp->rx_opt.tstamp_ok ? 12 : 0);
-	tp->rx_opt.sack_ok = 0;	/* no SACK until the recovery issue */
+	/* RFC 2018 section 2: SACK-permitted offered as net.ltcp.sack says. */
+	tp->rx_opt.sack_ok = READ_ONCE(ltcp_net(sock_net(sk))->sack) ?
+			     TCP_SACK_SEEN : 0;
+	ltcp_sack_reset(sk);
 	tp->rx_opt.snd_wscale = 0;
 	tp->rx_opt.rcv_wscale = tp->rx_opt.wscale_ok ?
 				ltcp_wscale_for(ltcp_rcvbuf_max(sk)) : 0;
@@ -749,8 +798,7 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
 	if (tcp_sk(sk)->rx_opt.user_mss && tcp_sk(sk)->rx_opt.user_mss < mss)
 		mss = tcp_sk(sk)->rx_opt.user_mss;
 	o.mss = mss;
-	o.sack_perm = 0;	/* no SACK until the recovery issue */
-	ireq->sack_ok = 0;
+	o.sack_perm = ireq->sack_ok;
 	if (ireq->wscale_ok) {
 		o.ws = 1;
 		o.wscale = ireq->rcv_wscale;

@@ -170,6 +170,7 @@ static void ltcp_purge_queues(struct sock *sk)
 		rb_erase(node, &tp->out_of_order_queue);
 		kfree_skb(rb_to_skb(node));
 	}
+	ltcp_sack_reset(sk);
 	tp->packets_out = 0;
 	tp->lost_out = 0;
 	tp->retrans_out = 0;

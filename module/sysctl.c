@@ -151,6 +151,24 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "sack",
+		.data		= (void *)offsetof(struct ltcp_net, sack),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "dsack",
+		.data		= (void *)offsetof(struct ltcp_net, dsack),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
 		.procname	= "tw_reuse",
 		.data		= (void *)offsetof(struct ltcp_net, tw_reuse_mode),
 		.maxlen		= sizeof(int),
@@ -258,6 +276,8 @@ static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 	ln->fin_timeout = LTCP_FIN_TIMEOUT;
 	ln->timestamps = 1;
 	ln->window_scaling = 1;
+	ln->sack = 1;
+	ln->dsack = 1;
 	ln->ecn = 2;
 	ln->tw_reuse_mode = 2;
 	ln->synack_retries = LTCP_SYNACK_RETRIES;

@@ -323,6 +323,8 @@ void ltcp_delack_timer_handler(struct sock *sk)
 		 */
 		inet_csk_exit_pingpong_mode(sk);
 		ltcp_send_ack(sk);
+		/* TcpExtDelayedACKs, as nstat shows it for the kernel's TCP. */
+		NET_INC_STATS(sock_net(sk), LINUX_MIB_DELAYEDACKS);
 	}
 }
 

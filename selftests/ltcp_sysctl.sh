@@ -7,7 +7,8 @@
 # syn_retries, retries2, keepalive_time/intvl/probes, fin_timeout,
 # timestamps, window_scaling, congestion_control,
 # available_congestion_control, rto_min_us, rto_max_ms, synack_retries,
-# max_syn_backlog, delack_seg, rmem, wmem, retries1, tw_reuse.
+# max_syn_backlog, delack_seg, rmem, wmem, retries1, tw_reuse, sack (dsack
+# changes only what ACKs carry: selftests/peer_sack shows both).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
@@ -27,7 +28,7 @@ B="ip netns exec ltcp-sy-b"
 for kv in syn_retries=6 retries2=15 keepalive_time=7200 keepalive_intvl=75 \
 	keepalive_probes=9 fin_timeout=60 timestamps=1 window_scaling=1 \
 	rto_min_us=200000 rto_max_ms=120000 synack_retries=5 delack_seg=2 \
-	retries1=3 tw_reuse=2; do
+	retries1=3 tw_reuse=2 sack=1 dsack=1; do
 	k=${kv%%=*}
 	ltcp_check "net.ltcp.$k defaults to ${kv#*=}" \
 		test "$($A cat /proc/sys/net/ltcp/$k)" = "${kv#*=}"
@@ -37,6 +38,8 @@ ltcp_check "a namespace's value is its own" \
 	test "$(cat /proc/sys/net/ltcp/syn_retries)" = 6
 ltcp_check_not "syn_retries=0 is refused" $A sysctl -qw net.ltcp.syn_retries=0 2>/dev/null
 ltcp_check_not "timestamps=2 is refused" $A sysctl -qw net.ltcp.timestamps=2 2>/dev/null
+ltcp_check_not "sack=2 is refused" $A sysctl -qw net.ltcp.sack=2 2>/dev/null
+ltcp_check_not "dsack=-1 is refused" $A sysctl -qw net.ltcp.dsack=-1 2>/dev/null
 
 # The qdiscs stay from here on and only filters come and go: adding and
 # removing a qdisc flips a static key, and the code patching that takes
@@ -75,14 +78,16 @@ syns=$(tcpdump -r /tmp/sy-syn.pcap -nn 'dst port 7400 and tcp[tcpflags] & tcp-sy
 ltcp_check "syn_retries=1: ETIMEDOUT (errno $err) after ${ms} ms" \
 	test "$err" = 110 -a "$ms" -ge 2500 -a "$ms" -le 4500
 ltcp_check "... with 2 SYNs on the wire (saw $syns)" test "$syns" -eq 2
+ltcp_check "sack=1: the SYN offers sackOK" \
+	bash -c "tcpdump -r /tmp/sy-syn.pcap -nn 'dst port 7400' 2>/dev/null | grep -q sackOK"
 $A sysctl -qw net.ltcp.syn_retries=6
 
-# 3. timestamps=0 and window_scaling=0: the SYN offers neither, and the
-#    connection works without them.
+# 3. timestamps=0, window_scaling=0 and sack=0: the SYN offers none, and
+#    the connection works without them.
 $B bash -c 'sleep 30 | ./ltcp_xfer -l 7401 -P 6' >/dev/null 2>&1 &
 pids+=($!)
 ltcp_wait_port ltcp-sy-b 7401
-$A sysctl -qw net.ltcp.timestamps=0 net.ltcp.window_scaling=0
+$A sysctl -qw net.ltcp.timestamps=0 net.ltcp.window_scaling=0 net.ltcp.sack=0
 capture /tmp/sy-opt.pcap
 head -c 300000 /dev/urandom | $A timeout 20 ./ltcp_xfer -c 198.18.0.2 7401 -P 253 \
 	>/dev/null 2>/tmp/sy-opt.err &
@@ -95,9 +100,11 @@ ltcp_check "timestamps=0: the SYN has no TS option" \
 	bash -c "grep -q 'Flags \[S\]' <<<\"$syn\" && ! grep -q 'TS val' <<<\"$syn\""
 ltcp_check "window_scaling=0: the SYN has no wscale option" \
 	bash -c "grep -q 'Flags \[S\]' <<<\"$syn\" && ! grep -q wscale <<<\"$syn\""
+ltcp_check "sack=0: the SYN has no sackOK option" \
+	bash -c "grep -q 'Flags \[S\]' <<<\"$syn\" && ! grep -q sackOK <<<\"$syn\""
 data=$(tcpdump -r /tmp/sy-opt.pcap -nn 'dst port 7401 and greater 200' 2>/dev/null | wc -l)
 ltcp_check "... and data flows without them ($data data segments)" test "$data" -gt 10
-$A sysctl -qw net.ltcp.timestamps=1 net.ltcp.window_scaling=1
+$A sysctl -qw net.ltcp.timestamps=1 net.ltcp.window_scaling=1 net.ltcp.sack=1
 
 # 4. keepalive_time/intvl/probes: SO_KEEPALIVE alone follows them.
 $A sysctl -qw net.ltcp.keepalive_time=1 net.ltcp.keepalive_intvl=1 \

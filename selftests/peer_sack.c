@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peer_sack: SACK as a receiver, on the wire (RFC 2018, RFC 2883).
+ *
+ * The scripted peer (peer/) opens connections to the stack under test and
+ * sends segments out of order and twice; each test checks the SACK blocks
+ * of the ACKs that come back: sackOK in the SYN-ACK only when the SYN had
+ * it, the block of the latest segment first then the ones reported before,
+ * blocks merging and going as holes fill, as many as fit beside the other
+ * options, D-SACK blocks for duplicates below RCV.NXT and of data held out
+ * of order, and the sack and dsack sysctls turning them off.
+ *
+ * LTCP_PEER_PROTO as in peer_kernel_tcp: unset for the kernel's TCP (the
+ * reference: the same expectations, its knobs net.ipv4.tcp_sack and
+ * tcp_dsack), "ltcp" for ltcp (net.ltcp.sack and dsack). Where Linux 6.1
+ * reports other blocks than RFC 2018/2883 ask for, the test says so and
+ * holds ltcp to the RFC (Documentation/design.rst, "SACK (receiver)").
+ *
+ * Needs root, a network namespace per test and TUN: run it in the test VM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ltcp.h"
+#include "peer.h"
+
+#define LOCAL_PORT	8080
+#define PEER_PORT	40000
+
+/* An ACK of @ack with timestamps and the SACK blocks @blocks ("S:E ..."). */
+#define ACK_SACK	". 1:1(0) ack %u <nop,nop,TS val * ecr *,nop,nop,sack %s>"
+/* An ACK of @ack with timestamps and no SACK option. */
+#define ACK_PLAIN	". 1:1(0) ack %u <nop,nop,TS val * ecr *>"
+/* An ACK of @ack with SACK blocks, no timestamps. */
+#define ACK_NOTS	". 1:1(0) ack %u <nop,nop,sack %s>"
+
+/* SYN and SYN-ACK options: Linux's layouts with and without sackOK. */
+#define SYN_TS		"<mss %u,sackOK,TS val 100 ecr 0,nop,wscale 7>"
+#define SYNACK_TS	"<mss %u,sackOK,TS val * ecr 100,nop,wscale 7>"
+#define SYN_NOSACK	"<mss %u,nop,nop,TS val 100 ecr 0,nop,wscale 7>"
+#define SYNACK_NOSACK	"<mss %u,nop,nop,TS val * ecr 100,nop,wscale 7>"
+
+static int test_proto(void)
+{
+	const char *s = getenv("LTCP_PEER_PROTO");
+
+	if (!s || !*s || !strcmp(s, "tcp"))
+		return 0;
+	if (!strcmp(s, "ltcp"))
+		return IPPROTO_LTCP;
+	return atoi(s);
+}
+
+static bool have_tun(void)
+{
+	struct stat st;
+
+	if (!stat("/dev/net/tun", &st))
+		return true;
+	if (getenv("LTCP_VM") && !system("modprobe tun 2>/dev/null"))
+		return !stat("/dev/net/tun", &st);
+	return false;
+}
+
+/* Set the knob @name (sack, dsack) of the stack under test, this netns. */
+static int set_knob(int proto, const char *name, int val)
+{
+	char path[128], buf[16];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), proto ? "/proc/sys/net/ltcp/%s" :
+		 "/proc/sys/net/ipv4/tcp_%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	snprintf(buf, sizeof(buf), "%d\n", val);
+	ret = fputs(buf, f) < 0 ? -1 : 0;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
+struct env {
+	struct peer p;
+	struct peer_conn c;
+	int proto;
+	int lfd;
+	int fd;
+	bool ready;
+};
+
+FIXTURE(sack) {
+	struct env e;
+};
+
+FIXTURE_VARIANT(sack) {
+	int family;
+	unsigned int mss;
+};
+
+FIXTURE_VARIANT_ADD(sack, ipv4) {
+	.family = AF_INET,
+	.mss = 1460,
+};
+
+FIXTURE_VARIANT_ADD(sack, ipv6) {
+	.family = AF_INET6,
+	.mss = 1440,
+};
+
+FIXTURE_SETUP(sack)
+{
+	const char *v = getenv("PEER_VERBOSE");
+	struct env *e = &self->e;
+
+	e->lfd = -1;
+	e->fd = -1;
+	e->proto = test_proto();
+	ASSERT_TRUE(have_tun() || !getenv("LTCP_VM"))
+		TH_LOG("no /dev/net/tun in the test VM");
+	if (!have_tun())
+		SKIP(return, "no /dev/net/tun");
+	if (peer_netns_new())
+		SKIP(return, "no network namespace: %s", strerror(errno));
+	ASSERT_EQ(0, peer_open(&e->p, NULL))
+		TH_LOG("peer_open: %s", strerror(errno));
+	if (variant->family == AF_INET6 && !e->p.has_ipv6)
+		SKIP(return, "no IPv6");
+	e->p.verbose = v ? atoi(v) : 1;
+	if (e->proto) {
+		int fd = socket(variant->family, SOCK_STREAM, e->proto);
+
+		if (fd < 0)
+			SKIP(return, "no protocol %d: %s", e->proto,
+			     strerror(errno));
+		close(fd);
+	}
+	peer_conn_init(&e->c, &e->p, variant->family, LOCAL_PORT, PEER_PORT);
+	e->ready = true;
+}
+
+FIXTURE_TEARDOWN(sack)
+{
+	struct env *e = &self->e;
+
+	if (e->fd >= 0)
+		close(e->fd);
+	if (e->lfd >= 0)
+		close(e->lfd);
+	peer_close(&e->p);
+}
+
+static void listen_on(struct __test_metadata *_metadata, struct env *e,
+		      int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1;
+
+	len = peer_sockaddr(&e->p, family, true, LOCAL_PORT, &ss);
+	e->lfd = socket(family, SOCK_STREAM, e->proto);
+	ASSERT_LE(0, e->lfd) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, bind(e->lfd, (struct sockaddr *)&ss, len))
+		TH_LOG("bind: %s", strerror(errno));
+	ASSERT_EQ(0, listen(e->lfd, 8)) TH_LOG("listen: %s", strerror(errno));
+}
+
+static int accept_one(struct __test_metadata *_metadata, struct env *e)
+{
+	struct pollfd pfd = { .fd = e->lfd, .events = POLLIN };
+	struct timeval tv = { .tv_sec = 3 };
+	int fd;
+
+	EXPECT_EQ(1, poll(&pfd, 1, 3000)) TH_LOG("no connection to accept");
+	fd = accept(e->lfd, NULL, NULL);
+	EXPECT_LE(0, fd) TH_LOG("accept: %s", strerror(errno));
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Listen, let the peer open a connection (sackOK, TS), accept it. */
+static void establish(struct __test_metadata *_metadata, struct env *e,
+		      int family)
+{
+	listen_on(_metadata, e, family);
+	ASSERT_EQ(0, peer_connect(&e->c));
+	e->fd = accept_one(_metadata, e);
+	ASSERT_LE(0, e->fd);
+}
+
+/* Read exactly the peer's bytes [rel_seq, rel_seq + len). */
+static void expect_read(struct __test_metadata *_metadata, int fd,
+			u32 rel_seq, size_t len)
+{
+	char buf[8192], want[8192];
+	size_t got = 0;
+	ssize_t n;
+
+	ASSERT_GE(sizeof(buf), len);
+	while (got < len) {
+		n = recv(fd, buf + got, len - got, 0);
+		ASSERT_LT(0, n) TH_LOG("recv: %s", n ? strerror(errno) : "EOF");
+		got += n;
+	}
+	peer_pattern(want, rel_seq, len);
+	ASSERT_EQ(0, memcmp(buf, want, len)) TH_LOG("the bytes differ");
+}
+
+static bool tcpi_sack(int fd)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len))
+		return false;
+	return info.tcpi_options & TCPI_OPT_SACK;
+}
+
+/*
+ * RFC 2018 section 2: the SYN-ACK carries sackOK when the SYN did and not
+ * otherwise, laid out as Linux lays it out (with timestamps: MSS, sackOK,
+ * TS, NOP, wscale; without: MSS, NOP, NOP, sackOK, NOP, wscale); TCP_INFO
+ * says TCPI_OPT_SACK only when it was agreed. The stack's own SYN offers
+ * it.
+ */
+TEST_F(sack, negotiation)
+{
+	struct env *e = &self->e;
+	unsigned int mss = variant->mss;
+	struct peer_conn c2, c3;
+	struct sockaddr_storage ss;
+	int fd;
+
+	if (!e->ready)
+		return;
+	listen_on(_metadata, e, variant->family);
+
+	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 " SYN_TS,
+			       mss));
+	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 " SYNACK_TS,
+				 mss));
+	ASSERT_EQ(0, peer_send(&e->c, ". 1:1(0) ack 1 <nop,nop,TS>"));
+	fd = accept_one(_metadata, e);
+	ASSERT_LE(0, fd);
+	EXPECT_TRUE(tcpi_sack(fd));
+	close(fd);
+
+	peer_conn_init(&c2, &e->p, variant->family, LOCAL_PORT, PEER_PORT + 1);
+	ASSERT_EQ(0, peer_send(&c2, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+			       mss));
+	ASSERT_EQ(0, peer_expect(&c2, "S. 0:0(0) ack 1 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+				 mss));
+	ASSERT_EQ(0, peer_send(&c2, ". 1:1(0) ack 1"));
+	fd = accept_one(_metadata, e);
+	ASSERT_LE(0, fd);
+	EXPECT_TRUE(tcpi_sack(fd));
+	close(fd);
+
+	peer_conn_init(&c3, &e->p, variant->family, LOCAL_PORT, PEER_PORT + 2);
+	ASSERT_EQ(0, peer_send(&c3, "S 0:0(0) win 65535 " SYN_NOSACK,
+			       mss));
+	ASSERT_EQ(0, peer_expect(&c3, "S. 0:0(0) ack 1 " SYNACK_NOSACK,
+				 mss));
+	ASSERT_EQ(0, peer_send(&c3, ". 1:1(0) ack 1 <nop,nop,TS>"));
+	fd = accept_one(_metadata, e);
+	ASSERT_LE(0, fd);
+	EXPECT_FALSE(tcpi_sack(fd));
+	/* Out-of-order data without SACK: a plain duplicate ACK. */
+	ASSERT_EQ(0, peer_send(&c3, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(&c3, ACK_PLAIN, 1));
+	close(fd);
+
+	/* Active open: the SYN offers it. */
+	peer_conn_init(&c2, &e->p, variant->family, 0, PEER_PORT + 3);
+	e->fd = socket(variant->family, SOCK_STREAM | SOCK_NONBLOCK, e->proto);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(-1, connect(e->fd, (struct sockaddr *)&ss,
+			      peer_sockaddr(&e->p, variant->family, false,
+					    PEER_PORT + 3, &ss)));
+	ASSERT_EQ(0, peer_expect(&c2, "S 0:0(0) <mss %u,sackOK,TS val * ecr 0,nop,wscale 7>",
+				 mss));
+}
+
+/*
+ * One hole (RFC 2018 section 4): a segment after it draws a block; the
+ * next one extends it; the fill acknowledges all and the block is gone.
+ */
+TEST_F(sack, one_hole)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:2001"));
+	ASSERT_EQ(0, peer_send(c, "P. 2001:3001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:3001"));
+	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 3001));
+	expect_read(_metadata, e->fd, 1, 3000);
+}
+
+/*
+ * Two holes: the block of the latest segment first, then the other; a
+ * segment that extends the older block brings it first; one that fills
+ * the hole between them merges them; a partial fill removes the blocks
+ * below RCV.NXT.
+ */
+TEST_F(sack, two_holes)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:2001"));
+	ASSERT_EQ(0, peer_send(c, "P. 3001:4001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "3001:4001 1001:2001"));
+	ASSERT_EQ(0, peer_send(c, "P. 2001:2501(500) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:2501 3001:4001"));
+	ASSERT_EQ(0, peer_send(c, "P. 2501:3001(500) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:4001"));
+	ASSERT_EQ(0, peer_send(c, "P. 5001:6001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "5001:6001 1001:4001"));
+	/* The first hole fills: only the block above the second remains. */
+	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 4001, "5001:6001"));
+	ASSERT_EQ(0, peer_send(c, "P. 4001:5001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 6001));
+	expect_read(_metadata, e->fd, 1, 6000);
+}
+
+/*
+ * More blocks than fit: five separate ranges held; beside timestamps three
+ * blocks fit, the most recent ones (RFC 2018 section 4), and a range that
+ * had dropped out comes back first when it grows.
+ */
+TEST_F(sack, many_blocks_ts)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "P. 201:301(100) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "201:301"));
+	ASSERT_EQ(0, peer_send(c, "P. 401:501(100) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "401:501 201:301"));
+	ASSERT_EQ(0, peer_send(c, "P. 601:701(100) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "601:701 401:501 201:301"));
+	ASSERT_EQ(0, peer_send(c, "P. 801:901(100) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "801:901 601:701 401:501"));
+	ASSERT_EQ(0, peer_send(c, "P. 1001:1101(100) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:1101 801:901 601:701"));
+	ASSERT_EQ(0, peer_send(c, "P. 301:351(50) ack 1 <nop,nop,TS>"));
+	if (e->proto) {
+		/* RFC 2018 section 4: the first block is the whole
+		 * contiguous range holding the segment.
+		 */
+		ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1,
+					 "201:351 1001:1101 801:901"));
+	} else {
+		/* Linux 6.1 keeps four blocks and had dropped 201:301:
+		 * its first block leaves out data it holds.
+		 */
+		ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1,
+					 "301:351 1001:1101 801:901"));
+	}
+}
+
+/* The same without timestamps: four blocks fit. */
+TEST_F(sack, many_blocks_no_ts)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	unsigned int mss = variant->mss;
+
+	if (!e->ready)
+		return;
+	listen_on(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+			       mss));
+	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+				 mss));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1"));
+	e->fd = accept_one(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(0, peer_send(c, "P. 201:301(100) ack 1"));
+	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 1, "201:301"));
+	ASSERT_EQ(0, peer_send(c, "P. 401:501(100) ack 1"));
+	ASSERT_EQ(0, peer_send(c, "P. 601:701(100) ack 1"));
+	ASSERT_EQ(0, peer_send(c, "P. 801:901(100) ack 1"));
+	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 1, "401:501 201:301"));
+	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 1, "601:701 401:501 201:301"));
+	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 1, "801:901 601:701 401:501 201:301"));
+	ASSERT_EQ(0, peer_send(c, "P. 1001:1101(100) ack 1"));
+	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 1, "1001:1101 801:901 601:701 401:501"));
+	ASSERT_EQ(0, peer_send(c, "P. 1:201(200) ack 1"));
+	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 301, "1001:1101 801:901 601:701 401:501"));
+}
+
+/*
+ * RFC 2883 section 4: a segment entirely below RCV.NXT is reported in a
+ * D-SACK block, alone, at once; so is a part of one.
+ */
+TEST_F(sack, dsack_below_rcv_nxt)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1001));
+	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1001, "1:1001"));
+	ASSERT_EQ(0, peer_send(c, "P. 501:1001(500) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1001, "501:1001"));
+	/* Reported once: the next ACK has no block. */
+	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 2001));
+	expect_read(_metadata, e->fd, 1, 2000);
+}
+
+/*
+ * RFC 2883 section 4: a duplicate of data held out of order is reported
+ * in a D-SACK block, followed by the block that holds it.
+ */
+TEST_F(sack, dsack_out_of_order)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:2001"));
+	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:2001 1001:2001"));
+	ASSERT_EQ(0, peer_send(c, "P. 3001:4001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "3001:4001 1001:2001"));
+	ASSERT_EQ(0, peer_send(c, "P. 1501:2001(500) ack 1 <nop,nop,TS>"));
+	/* The D-SACK, then the block that holds the duplicate. */
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1501:2001 1001:2001 3001:4001"));
+	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 2001, "3001:4001"));
+	ASSERT_EQ(0, peer_send(c, "P. 2001:3001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 4001));
+	expect_read(_metadata, e->fd, 1, 4000);
+}
+
+/* sack=0: no sackOK in either direction, no blocks. */
+TEST_F(sack, sysctl_sack_off)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	unsigned int mss = variant->mss;
+	struct sockaddr_storage ss;
+	struct peer_conn c2;
+	int fd;
+
+	if (!e->ready)
+		return;
+	ASSERT_EQ(0, set_knob(e->proto, "sack", 0));
+	listen_on(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 " SYN_TS,
+			       mss));
+	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 " SYNACK_NOSACK,
+				 mss));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 <nop,nop,TS>"));
+	fd = accept_one(_metadata, e);
+	ASSERT_LE(0, fd);
+	EXPECT_FALSE(tcpi_sack(fd));
+	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1));
+	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1));
+	close(fd);
+
+	peer_conn_init(&c2, &e->p, variant->family, 0, PEER_PORT + 3);
+	e->fd = socket(variant->family, SOCK_STREAM | SOCK_NONBLOCK, e->proto);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(-1, connect(e->fd, (struct sockaddr *)&ss,
+			      peer_sockaddr(&e->p, variant->family, false,
+					    PEER_PORT + 3, &ss)));
+	ASSERT_EQ(0, peer_expect(&c2, "S 0:0(0) <mss %u,nop,nop,TS val * ecr 0,nop,wscale 7>",
+				 mss));
+}
+
+/* dsack=0: SACK blocks still, but no D-SACK. */
+TEST_F(sack, sysctl_dsack_off)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	ASSERT_EQ(0, set_knob(e->proto, "dsack", 0));
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1001));
+	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1001));
+	ASSERT_EQ(0, peer_send(c, "P. 2001:3001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1001, "2001:3001"));
+	ASSERT_EQ(0, peer_send(c, "P. 2001:3001(1000) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1001, "2001:3001"));
+}
+
+/*
+ * SACK options a receiver cannot use (RFC 2018 section 3: 2 + 8n bytes)
+ * are ignored, as are blocks of data never sent: the segments' data is
+ * taken and acknowledged as usual.
+ */
+TEST_F(sack, bad_sack_options)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "P. 1:101(100) ack 1 <nop,nop,TS,nop,nop,raw 0502>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 101));
+	ASSERT_EQ(0, peer_send(c, "P. 101:201(100) ack 1 <nop,nop,TS,raw 050300,nop>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 201));
+	ASSERT_EQ(0, peer_send(c, "P. 201:301(100) ack 1 <nop,nop,TS,%s,nop>",
+			       "raw 050b0000000100000002ff"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 301));
+	ASSERT_EQ(0, peer_send(c, "P. 301:401(100) ack 1 <nop,nop,TS,nop,nop,sack 5000:6000 1:2>"));
+	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 401));
+	expect_read(_metadata, e->fd, 1, 400);
+}
+
+TEST_HARNESS_MAIN
