@@ -25,7 +25,7 @@ export PATH=$KNET:$PATH
 mkdir -p $LOGS
 
 # The tests that pass on ltcp: make check runs these.
-CHECK="socket so_netns_cookie sk_connect_zero_addr reuseaddr_conflict
+CHECK="socket tcp_inq so_netns_cookie sk_connect_zero_addr reuseaddr_conflict
 reuseaddr_ports_exhausted reuseport_addr_any reuseport_dualstack
 reuseport_bpf_cpu stress_reuseport_listen bind_bhash_v4 bind_bhash_v6
 udpgso_bench_tcp tcp_mmap fin_ack_lat"
@@ -140,7 +140,6 @@ limit_of() {
 # Why a test fails on ltcp, in one line (Documentation/conformance.rst).
 reason_of() {
 	case $1 in
-	tcp_inq) echo "gap (5): TCP_INQ refused (ENOPROTOOPT)" ;;
 	tcp_mmap_zerocopy) echo "kernel-TCP-only: mmap()/TCP_ZEROCOPY_RECEIVE (ENODEV); SO_ZEROCOPY: offload" ;;
 	tcp_fastopen_backup_key) echo "gap (5): TCP_FASTOPEN refused; kernel-TCP-only: net.ipv4.tcp_fastopen_key, TcpExt counters" ;;
 	msg_zerocopy_tcp) echo "gap (offload): SO_ZEROCOPY refused (EOPNOTSUPP), MSG_ZEROCOPY needs paged skbs" ;;
