@@ -347,6 +347,7 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	 * acknowledges our SYN: snd_una is still the ISN here.
 	 */
 	newtp->snd_una = lreq->snt_isn;
+	newtp->snd_sml = newtp->snd_una;
 	newtp->snd_nxt = lreq->snt_isn + 1;
 	newtp->snd_sml = newtp->snd_nxt;
 	newtp->snd_up = newtp->snd_nxt;

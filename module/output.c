@@ -430,8 +430,13 @@ static struct sk_buff *ltcp_next_lost(struct sock *sk)
 }
 
 /*
- * Nagle's rule (RFC 896, RFC 9293 3.7.4): hold a short segment while data
- * is unacknowledged, unless TCP_NODELAY; TCP_CORK holds it regardless.
+ * Nagle's rule (RFC 896, RFC 9293 3.7.4) in Minshall's form
+ * (draft-minshall-nagle, as Linux has it): hold a short segment while an
+ * earlier short segment is unacknowledged (tp->snd_sml, the end of the
+ * last one sent), unless TCP_NODELAY; TCP_CORK holds it regardless. The
+ * classic rule held the short tail of every write behind the write's full
+ * segments, and a receiver that acknowledges every second segment delays
+ * the ACK of a lone full one: 40 ms more for a 2000-byte message.
  */
 static bool ltcp_nagle_holds(struct sock *sk, struct sk_buff *skb)
 {
@@ -445,7 +450,8 @@ static bool ltcp_nagle_holds(struct sock *sk, struct sk_buff *skb)
 		return true;
 	if (tp->nonagle & (TCP_NAGLE_OFF | TCP_NAGLE_PUSH))
 		return false;
-	return tp->packets_out != 0;
+	return tp->packets_out && ltcp_after(tp->snd_sml, tp->snd_una) &&
+	       !ltcp_after(tp->snd_sml, tp->snd_nxt);
 }
 
 /*
@@ -535,6 +541,8 @@ void ltcp_push_pending(struct sock *sk)
 		lsk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				 NULL : skb->next;
 		tp->snd_nxt = LTCP_SKB_CB(skb)->end_seq;
+		if (skb->len < ltcp_current_mss(sk))
+			tp->snd_sml = tp->snd_nxt;
 		tp->packets_out++;
 		tp->lsndtime = tcp_jiffies32;
 		/* The window is open: a zero-window episode (and its
@@ -724,6 +732,7 @@ int ltcp_connect_init(struct sock *sk)
 	tp->copied_seq = 0;
 	ltcp_select_window(sk);
 	tp->snd_una = tp->write_seq;
+	tp->snd_sml = tp->snd_una;
 	tp->snd_sml = tp->write_seq;
 	tp->snd_up = tp->write_seq;
 	tp->snd_nxt = tp->write_seq;

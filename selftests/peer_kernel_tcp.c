@@ -298,6 +298,8 @@ TEST_F(tcp, passive_open)
  * PSH is on the last segment of the write, and may be on earlier ones:
  * Linux sets it at the end of each skb it sends, and where the skbs end
  * depends on TSO autosizing (the pacing rate, from the handshake's RTT).
+ * Then Nagle's rule in Minshall's form: a short write goes at once while
+ * no earlier short segment is unacknowledged, else it waits for the ACK.
  */
 TEST_F(tcp, active_open)
 {
@@ -341,6 +343,24 @@ TEST_F(tcp, active_open)
 				 1 + off, 3000 - off, c->ts_last));
 	ASSERT_EQ(0, memcmp(peer_data(&c->last), buf + off, 3000 - off));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 3001 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect_none(c, 200));
+
+	/* Nagle in Minshall's form: the short tail above left at once
+	 * behind the full segments; a short write goes while no short
+	 * segment is unacknowledged, the next one waits for its ACK.
+	 */
+	ASSERT_EQ(100, write(e->fd, buf, 100));
+	ASSERT_EQ(0, peer_expect(c, "P. 3001:3101(100) ack 1 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	ASSERT_EQ(100, write(e->fd, buf, 100));
+	/* (Not longer: at 200 ms the RTO, or Linux's tail loss probe,
+	 * would send something.)
+	 */
+	ASSERT_EQ(0, peer_expect_none(c, 150));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 3101 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, "P. 3101:3201(100) ack 1 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 3201 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect_none(c, 200));
 }
 
