@@ -320,6 +320,25 @@ pass:
  * 4.2.3.9: hard errors abort a connection in SYN-SENT, soft errors are
  * remembered; RFC 1191 for "fragmentation needed").
  */
+/**
+ * ltcp_v4_mtu_reduced() - act on a "fragmentation needed" for @sk
+ * @sk: the socket, owned by the caller or bh-locked and not owned
+ *
+ * RFC 1191: the route learns the MTU in tcp_sock.mtu_info (the generic
+ * inet_csk code keeps it for the destination), and when it is below the
+ * one the MSS was derived from, ltcp resends at the new size.
+ */
+void ltcp_v4_mtu_reduced(struct sock *sk)
+{
+	struct dst_entry *dst;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	dst = inet_csk_update_pmtu(sk, READ_ONCE(tcp_sk(sk)->mtu_info));
+	if (dst && inet_csk(sk)->icsk_pmtu_cookie > dst_mtu(dst))
+		ltcp_mtu_reduced(sk, dst_mtu(dst));
+}
+
 static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 {
 	const struct iphdr *iph = (const struct iphdr *)icmp_skb->data;
@@ -357,16 +376,17 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 			  tcp_sk(sk)->snd_nxt))
 		goto out;
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
-		/* RFC 1191: lower the path MTU and resend at the new size. */
-		if (!sock_owned_by_user(sk) && sk->sk_state != TCP_LISTEN) {
-			struct dst_entry *dst = inet_csk_update_pmtu(sk, info);
-
-			if (dst && inet_csk(sk)->icsk_pmtu_cookie >
-				   dst_mtu(dst)) {
-				ltcp_sync_mss(sk, dst_mtu(dst));
-				ltcp_retransmit_head(sk);
-			}
-		}
+		/* RFC 1191: lower the path MTU and resend at the new size;
+		 * after the user's call when it holds the socket (a bulk
+		 * writer mostly does: dropping the news would stall it).
+		 */
+		if (sk->sk_state == TCP_LISTEN)
+			goto out;
+		WRITE_ONCE(tcp_sk(sk)->mtu_info, info);
+		if (!sock_owned_by_user(sk))
+			ltcp_v4_mtu_reduced(sk);
+		else
+			set_bit(LTCP_DEFER_MTU_REDUCED, &ltcp_sk(sk)->deferred);
 		goto out;
 	}
 	/* icmp_err_convert[] is indexed by the code of a destination

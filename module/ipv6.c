@@ -451,6 +451,25 @@ pass:
 /* ICMPv6 errors about ltcp's connections (RFC 4443; RFC 8201 for Packet
  * Too Big).
  */
+/**
+ * ltcp_v6_mtu_reduced() - act on a "packet too big" for @sk
+ * @sk: the socket, owned by the caller or bh-locked and not owned
+ *
+ * RFC 8201 section 5: the route learns the MTU in tcp_sock.mtu_info, and
+ * when it is below the one the MSS was derived from, ltcp resends at the
+ * new size.
+ */
+void ltcp_v6_mtu_reduced(struct sock *sk)
+{
+	struct dst_entry *dst;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	dst = inet6_csk_update_pmtu(sk, READ_ONCE(tcp_sk(sk)->mtu_info));
+	if (dst && inet_csk(sk)->icsk_pmtu_cookie > dst_mtu(dst))
+		ltcp_mtu_reduced(sk, dst_mtu(dst));
+}
+
 static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		       u8 type, u8 code, int offset, __be32 info)
 {
@@ -484,16 +503,14 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 			  tcp_sk(sk)->snd_nxt))
 		goto out;
 	if (type == ICMPV6_PKT_TOOBIG) {
-		if (!sock_owned_by_user(sk) && sk->sk_state != TCP_LISTEN) {
-			struct dst_entry *dst;
-
-			dst = inet6_csk_update_pmtu(sk, ntohl(info));
-			if (dst && inet_csk(sk)->icsk_pmtu_cookie >
-				   dst_mtu(dst)) {
-				ltcp_sync_mss(sk, dst_mtu(dst));
-				ltcp_retransmit_head(sk);
-			}
-		}
+		/* RFC 8201: as ltcp_v4_err() does for IPv4. */
+		if (sk->sk_state == TCP_LISTEN)
+			goto out;
+		WRITE_ONCE(tcp_sk(sk)->mtu_info, ntohl(info));
+		if (!sock_owned_by_user(sk))
+			ltcp_v6_mtu_reduced(sk);
+		else
+			set_bit(LTCP_DEFER_MTU_REDUCED, &ltcp_sk(sk)->deferred);
 		goto out;
 	}
 	if (icmpv6_err_convert(type, code, &err))

@@ -210,6 +210,7 @@ enum {
 	LTCP_DEFER_WRITE_TIMER,
 	LTCP_DEFER_DELACK_TIMER,
 	LTCP_DEFER_PACE,
+	LTCP_DEFER_MTU_REDUCED,	/* tcp_sock.mtu_info holds the new MTU */
 };
 
 /* Does @sk speak IPv6 on the wire? (An AF_INET6 socket with a v4-mapped
@@ -396,6 +397,7 @@ void ltcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void ltcp_send_fin(struct sock *sk);
 void ltcp_retransmit_head(struct sock *sk);
 void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb);
+void ltcp_mtu_reduced(struct sock *sk, u32 mtu);
 void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb);
 int ltcp_rcv_space(const struct sock *sk);
 u16 ltcp_select_window(struct sock *sk);
@@ -472,6 +474,7 @@ bool ltcp_sack_option_ok(u8 len);
 /* ipv4.c */
 int ltcp_ipv4_init(void);
 void ltcp_ipv4_exit(void);
+void ltcp_v4_mtu_reduced(struct sock *sk);
 int ltcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int ltcp_v4_xmit(struct sock *sk, struct sk_buff *skb);
 void ltcp_v4_send_reply(struct net *net, struct sk_buff *rx,
@@ -484,6 +487,7 @@ u32 ltcp_v4_ts_offset(__be32 saddr, __be32 daddr);
 /* ipv6.c */
 int ltcp_ipv6_init(void);
 void ltcp_ipv6_exit(void);
+void ltcp_v6_mtu_reduced(struct sock *sk);
 int ltcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int ltcp_v6_xmit(struct sock *sk, struct sk_buff *skb);
 void ltcp_v6_send_reply(struct net *net, struct sk_buff *rx,

@@ -389,12 +389,97 @@ void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb)
 	cb->state = 0;
 }
 
+/*
+ * Cut @skb, a segment of the write queue, after @len bytes of payload: the
+ * rest goes into a new segment queued right after it, with the same state
+ * (sent or not, lost, retransmitted) and the FIN and PSH of the end. For a
+ * segment larger than the MSS allows now: the path MTU dropped (RFC 1191,
+ * RFC 8201), or the peer's window got smaller than a segment. The data is
+ * copied, not shared: a clone of @skb may still be below us, and trimming
+ * changes only @skb's own length. The new segment is charged even over
+ * the memory limit, as a FIN is: its data is accepted already.
+ *
+ * Return: 0, or -ENOMEM (nothing changed).
+ */
+static int ltcp_fragment(struct sock *sk, struct sk_buff *skb,
+			 unsigned int len)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb), *ncb;
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *nskb;
+	unsigned int rest;
+
+	if (!len || len >= skb->len || skb_is_nonlinear(skb) ||
+	    (cb->flags & LTCP_SYN))
+		return 0;
+	rest = skb->len - len;
+	nskb = __ltcp_alloc_skb(sk, rest, gfp_any(), true);
+	if (!nskb)
+		return -ENOMEM;
+	skb_put_data(nskb, skb->data + len, rest);
+	ncb = LTCP_SKB_CB(nskb);
+	*ncb = *cb;
+	ncb->seq = cb->seq + len;
+	cb->end_seq = ncb->seq;
+	cb->flags &= ~(LTCP_FIN | LTCP_PSH);
+	__skb_trim(skb, len);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	if (ltcp_before(cb->seq, tp->snd_nxt)) {
+		/* Sent: one more segment in flight, counted as @skb is. */
+		tp->packets_out++;
+		if (ncb->state & LTCP_SKB_LOST)
+			tp->lost_out++;
+		if (ncb->state & LTCP_SKB_RETRANS)
+			tp->retrans_out++;
+	}
+	return 0;
+}
+
+/**
+ * ltcp_mtu_reduced() - the path MTU dropped: resend at the new size
+ * @sk: the socket, owned by the caller or bh-locked and not owned
+ * @mtu: the new path MTU
+ *
+ * RFC 1191 section 6.5 and RFC 8201 section 5.4: the segments sent larger
+ * than the new MSS were dropped on the way and are lost; they go again,
+ * cut to the new size when they are retransmitted. Not a congestion
+ * signal: the congestion window stays as it is.
+ */
+void ltcp_mtu_reduced(struct sock *sk, u32 mtu)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	unsigned int mss;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE | TCPF_SYN_SENT))
+		return;
+	mss = ltcp_sync_mss(sk, mtu);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+		if (skb == lsk->send_head)
+			break;
+		if (skb->len <= mss)
+			continue;
+		if (cb->state & LTCP_SKB_RETRANS) {
+			cb->state &= ~LTCP_SKB_RETRANS;
+			tp->retrans_out--;
+		}
+		ltcp_mark_lost(sk, skb);
+	}
+	ltcp_push_pending(sk);
+}
+
 static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
 	int err;
 
+	if (skb->len > ltcp_current_mss(sk) &&
+	    ltcp_fragment(sk, skb, ltcp_current_mss(sk)))
+		return -ENOMEM;
 	ltcp_rate_skb_sent(sk, skb);
 	err = ltcp_transmit_skb(sk, skb, true);
 	if (err)
@@ -512,6 +597,12 @@ void ltcp_push_pending(struct sock *sk)
 		}
 		skb = lsk->send_head;
 		if (!skb)
+			break;
+		/* Cut when written at an MSS that has since shrunk (a lower
+		 * path MTU, a smaller peer window).
+		 */
+		if (skb->len > ltcp_current_mss(sk) &&
+		    ltcp_fragment(sk, skb, ltcp_current_mss(sk)))
 			break;
 		if (ltcp_after(LTCP_SKB_CB(skb)->end_seq,
 			       tp->snd_una + tp->snd_wnd)) {

@@ -259,6 +259,12 @@ void ltcp_release_cb(struct sock *sk)
 		ltcp_delack_timer_handler(sk);
 	if (test_and_clear_bit(LTCP_DEFER_PACE, &lsk->deferred))
 		ltcp_push_pending(sk);
+	if (test_and_clear_bit(LTCP_DEFER_MTU_REDUCED, &lsk->deferred)) {
+		if (ltcp_sk_v6(sk))
+			ltcp_v6_mtu_reduced(sk);
+		else
+			ltcp_v4_mtu_reduced(sk);
+	}
 }
 
 /*
