@@ -29,21 +29,11 @@
 #include "kselftest_harness.h"
 #include "ltcp.h"
 #include "peer.h"
+#include "peer_env.h"
 
-#define LOCAL_PORT	8080
-#define PEER_PORT	40000
+#define LOCAL_PORT	PEER_ENV_LOCAL_PORT
+#define PEER_PORT	PEER_ENV_PEER_PORT
 #define RATELIMIT_MS	600	/* beyond net.ipv4.tcp_invalid_ratelimit */
-
-static bool have_tun(void)
-{
-	struct stat st;
-
-	if (!stat("/dev/net/tun", &st))
-		return true;
-	if (getenv("LTCP_VM") && !system("modprobe tun 2>/dev/null"))
-		return !stat("/dev/net/tun", &st);
-	return false;
-}
 
 /* A counter of this namespace: @name on the @prefix lines of @path. */
 static long mib(const char *path, const char *prefix, const char *name)
@@ -130,9 +120,9 @@ FIXTURE_SETUP(hostile)
 
 	self->lfd = -1;
 	self->fd = -1;
-	ASSERT_TRUE(have_tun() || !getenv("LTCP_VM"))
+	ASSERT_TRUE(peer_env_have_tun() || !getenv("LTCP_VM"))
 		TH_LOG("no /dev/net/tun in the test VM");
-	if (!have_tun())
+	if (!peer_env_have_tun())
 		SKIP(return, "no /dev/net/tun");
 	if (peer_netns_new())
 		SKIP(return, "no network namespace: %s", strerror(errno));

@@ -30,33 +30,11 @@
 #include "kselftest_harness.h"
 #include "ltcp.h"
 #include "peer.h"
+#include "peer_env.h"
 
-#define LOCAL_PORT	8080
-#define PEER_PORT	40000
+#define LOCAL_PORT	PEER_ENV_LOCAL_PORT
+#define PEER_PORT	PEER_ENV_PEER_PORT
 #define TS_LEN		12	/* the timestamp option with its two NOPs */
-
-static int test_proto(void)
-{
-	const char *s = getenv("LTCP_PEER_PROTO");
-
-	if (!s || !*s || !strcmp(s, "tcp"))
-		return 0;
-	if (!strcmp(s, "ltcp"))
-		return IPPROTO_LTCP;
-	return atoi(s);
-}
-
-/* /dev/net/tun appears when tun is loaded; load it only in the test VM. */
-static bool have_tun(void)
-{
-	struct stat st;
-
-	if (!stat("/dev/net/tun", &st))
-		return true;
-	if (getenv("LTCP_VM") && !system("modprobe tun 2>/dev/null"))
-		return !stat("/dev/net/tun", &st);
-	return false;
-}
 
 /*
  * The receive window Linux 6.1 offers in its SYN and SYN-ACK:
@@ -110,18 +88,8 @@ static long tcpext_mib(const char *name)
 	return mib("/proc/net/netstat", "TcpExt:", name);
 }
 
-/* What a test works on; FIXTURE(tcp) holds one. */
-struct env {
-	struct peer p;
-	struct peer_conn c;
-	int proto;
-	int lfd;
-	int fd;
-	bool ready;
-};
-
 FIXTURE(tcp) {
-	struct env e;
+	struct peer_env e;
 };
 
 FIXTURE_VARIANT(tcp) {
@@ -141,83 +109,22 @@ FIXTURE_VARIANT_ADD(tcp, ipv6) {
 
 FIXTURE_SETUP(tcp)
 {
-	const char *v = getenv("PEER_VERBOSE");
-	struct env *e = &self->e;
-
-	e->lfd = -1;
-	e->fd = -1;
-	e->proto = test_proto();
-	/* The test VM has tun: its absence there is a failure. */
-	ASSERT_TRUE(have_tun() || !getenv("LTCP_VM"))
-		TH_LOG("no /dev/net/tun in the test VM");
-	if (!have_tun())
-		SKIP(return, "no /dev/net/tun");
-	if (peer_netns_new())
-		SKIP(return, "no network namespace: %s", strerror(errno));
-	ASSERT_EQ(0, peer_open(&e->p, NULL))
-		TH_LOG("peer_open: %s", strerror(errno));
-	if (variant->family == AF_INET6 && !e->p.has_ipv6)
-		SKIP(return, "no IPv6");
-	e->p.verbose = v ? atoi(v) : 1;
-	if (e->proto) {
-		int fd = socket(variant->family, SOCK_STREAM, e->proto);
-
-		if (fd < 0)
-			SKIP(return, "no protocol %d: %s", e->proto,
-			     strerror(errno));
-		close(fd);
-	}
-	peer_conn_init(&e->c, &e->p, variant->family, LOCAL_PORT, PEER_PORT);
-	e->ready = true;
+	peer_env_setup(_metadata, &self->e, variant->family);
 }
 
 FIXTURE_TEARDOWN(tcp)
 {
-	struct env *e = &self->e;
-
-	if (e->fd >= 0)
-		close(e->fd);
-	if (e->lfd >= 0)
-		close(e->lfd);
-	peer_close(&e->p);
-}
-
-static void listen_on(struct __test_metadata *_metadata, struct env *e,
-		      int family)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int one = 1;
-
-	len = peer_sockaddr(&e->p, family, true, LOCAL_PORT, &ss);
-	e->lfd = socket(family, SOCK_STREAM, e->proto);
-	ASSERT_LE(0, e->lfd) TH_LOG("socket: %s", strerror(errno));
-	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
-				sizeof(one)));
-	ASSERT_EQ(0, bind(e->lfd, (struct sockaddr *)&ss, len))
-		TH_LOG("bind: %s", strerror(errno));
-	ASSERT_EQ(0, listen(e->lfd, 8)) TH_LOG("listen: %s", strerror(errno));
-}
-
-static void accept_conn(struct __test_metadata *_metadata, struct env *e)
-{
-	struct pollfd pfd = { .fd = e->lfd, .events = POLLIN };
-	struct timeval tv = { .tv_sec = 3 };
-
-	ASSERT_EQ(1, poll(&pfd, 1, 3000)) TH_LOG("no connection to accept");
-	e->fd = accept(e->lfd, NULL, NULL);
-	ASSERT_LE(0, e->fd) TH_LOG("accept: %s", strerror(errno));
-	ASSERT_EQ(0, setsockopt(e->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
-				sizeof(tv)));
+	peer_env_teardown(&self->e);
 }
 
 /* Listen, let the peer open a connection, accept it. */
-static void establish(struct __test_metadata *_metadata, struct env *e,
+static void establish(struct __test_metadata *_metadata, struct peer_env *e,
 		      int family)
 {
-	listen_on(_metadata, e, family);
+	peer_env_listen(_metadata, e, family);
 	ASSERT_EQ(0, peer_connect(&e->c));
-	accept_conn(_metadata, e);
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
 }
 
 /* Read exactly the peer's bytes [rel_seq, rel_seq + len), then nothing. */
@@ -252,7 +159,7 @@ static void expect_read(struct __test_metadata *_metadata, int fd,
  */
 TEST_F(tcp, passive_open)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	unsigned int mss = variant->mss;
 	int zero = 0, ms;
@@ -260,13 +167,14 @@ TEST_F(tcp, passive_open)
 
 	if (!e->ready)
 		return;
-	listen_on(_metadata, e, variant->family);
+	peer_env_listen(_metadata, e, variant->family);
 	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 " SYN_OPTS, mss));
 	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 win %u " SYNACK_OPTS " ttl 64",
 				 first_window(mss - TS_LEN), mss));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 512 <nop,nop,TS val 110 ecr %u>",
 			       c->ts_recent));
-	accept_conn(_metadata, e);
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
 
 	delacks = tcpext_mib("DelayedACKs");
 	ASSERT_LE(0, delacks);
@@ -303,7 +211,7 @@ TEST_F(tcp, passive_open)
  */
 TEST_F(tcp, active_open)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	unsigned int mss = variant->mss, seg = 1000 - TS_LEN, off;
 	struct pollfd pfd = { .events = POLLOUT };
@@ -371,7 +279,7 @@ TEST_F(tcp, active_open)
  */
 TEST_F(tcp, out_of_order_sack)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	u32 in_order_ts;
 
@@ -395,7 +303,7 @@ TEST_F(tcp, out_of_order_sack)
  */
 TEST_F(tcp, rst_in_window)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	char b;
 
@@ -419,7 +327,7 @@ TEST_F(tcp, rst_in_window)
  */
 TEST_F(tcp, bad_checksum_ignored)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	long csum_errors, in_errs;
 	char b;
@@ -454,7 +362,7 @@ TEST_F(tcp, bad_checksum_ignored)
  */
 TEST_F(tcp, synack_retransmit)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	unsigned int mss = variant->mss;
 	struct timespec t0, t1;
@@ -463,7 +371,7 @@ TEST_F(tcp, synack_retransmit)
 
 	if (!e->ready)
 		return;
-	listen_on(_metadata, e, variant->family);
+	peer_env_listen(_metadata, e, variant->family);
 	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 " SYN_OPTS, mss));
 	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 " SYNACK_OPTS, mss));
 	t0 = c->last.t;
@@ -488,13 +396,13 @@ TEST_F(tcp, synack_retransmit)
  */
 TEST_F(tcp, mismatches_are_caught)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	unsigned int mss = variant->mss;
 
 	if (!e->ready)
 		return;
-	listen_on(_metadata, e, variant->family);
+	peer_env_listen(_metadata, e, variant->family);
 	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 " SYN_OPTS, mss));
 	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 win %u " SYNACK_OPTS,
 				 first_window(mss - TS_LEN), mss));

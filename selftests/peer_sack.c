@@ -32,9 +32,10 @@
 #include "kselftest_harness.h"
 #include "ltcp.h"
 #include "peer.h"
+#include "peer_env.h"
 
-#define LOCAL_PORT	8080
-#define PEER_PORT	40000
+#define LOCAL_PORT	PEER_ENV_LOCAL_PORT
+#define PEER_PORT	PEER_ENV_PEER_PORT
 
 /* An ACK of @ack with timestamps and the SACK blocks @blocks ("S:E ..."). */
 #define ACK_SACK	". 1:1(0) ack %u <nop,nop,TS val * ecr *,nop,nop,sack %s>"
@@ -48,28 +49,6 @@
 #define SYNACK_TS	"<mss %u,sackOK,TS val * ecr 100,nop,wscale 7>"
 #define SYN_NOSACK	"<mss %u,nop,nop,TS val 100 ecr 0,nop,wscale 7>"
 #define SYNACK_NOSACK	"<mss %u,nop,nop,TS val * ecr 100,nop,wscale 7>"
-
-static int test_proto(void)
-{
-	const char *s = getenv("LTCP_PEER_PROTO");
-
-	if (!s || !*s || !strcmp(s, "tcp"))
-		return 0;
-	if (!strcmp(s, "ltcp"))
-		return IPPROTO_LTCP;
-	return atoi(s);
-}
-
-static bool have_tun(void)
-{
-	struct stat st;
-
-	if (!stat("/dev/net/tun", &st))
-		return true;
-	if (getenv("LTCP_VM") && !system("modprobe tun 2>/dev/null"))
-		return !stat("/dev/net/tun", &st);
-	return false;
-}
 
 /* Set the knob @name (sack, dsack) of the stack under test, this netns. */
 static int set_knob(int proto, const char *name, int val)
@@ -90,17 +69,8 @@ static int set_knob(int proto, const char *name, int val)
 	return ret;
 }
 
-struct env {
-	struct peer p;
-	struct peer_conn c;
-	int proto;
-	int lfd;
-	int fd;
-	bool ready;
-};
-
 FIXTURE(sack) {
-	struct env e;
+	struct peer_env e;
 };
 
 FIXTURE_VARIANT(sack) {
@@ -120,84 +90,21 @@ FIXTURE_VARIANT_ADD(sack, ipv6) {
 
 FIXTURE_SETUP(sack)
 {
-	const char *v = getenv("PEER_VERBOSE");
-	struct env *e = &self->e;
-
-	e->lfd = -1;
-	e->fd = -1;
-	e->proto = test_proto();
-	ASSERT_TRUE(have_tun() || !getenv("LTCP_VM"))
-		TH_LOG("no /dev/net/tun in the test VM");
-	if (!have_tun())
-		SKIP(return, "no /dev/net/tun");
-	if (peer_netns_new())
-		SKIP(return, "no network namespace: %s", strerror(errno));
-	ASSERT_EQ(0, peer_open(&e->p, NULL))
-		TH_LOG("peer_open: %s", strerror(errno));
-	if (variant->family == AF_INET6 && !e->p.has_ipv6)
-		SKIP(return, "no IPv6");
-	e->p.verbose = v ? atoi(v) : 1;
-	if (e->proto) {
-		int fd = socket(variant->family, SOCK_STREAM, e->proto);
-
-		if (fd < 0)
-			SKIP(return, "no protocol %d: %s", e->proto,
-			     strerror(errno));
-		close(fd);
-	}
-	peer_conn_init(&e->c, &e->p, variant->family, LOCAL_PORT, PEER_PORT);
-	e->ready = true;
+	peer_env_setup(_metadata, &self->e, variant->family);
 }
 
 FIXTURE_TEARDOWN(sack)
 {
-	struct env *e = &self->e;
-
-	if (e->fd >= 0)
-		close(e->fd);
-	if (e->lfd >= 0)
-		close(e->lfd);
-	peer_close(&e->p);
-}
-
-static void listen_on(struct __test_metadata *_metadata, struct env *e,
-		      int family)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int one = 1;
-
-	len = peer_sockaddr(&e->p, family, true, LOCAL_PORT, &ss);
-	e->lfd = socket(family, SOCK_STREAM, e->proto);
-	ASSERT_LE(0, e->lfd) TH_LOG("socket: %s", strerror(errno));
-	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
-				sizeof(one)));
-	ASSERT_EQ(0, bind(e->lfd, (struct sockaddr *)&ss, len))
-		TH_LOG("bind: %s", strerror(errno));
-	ASSERT_EQ(0, listen(e->lfd, 8)) TH_LOG("listen: %s", strerror(errno));
-}
-
-static int accept_one(struct __test_metadata *_metadata, struct env *e)
-{
-	struct pollfd pfd = { .fd = e->lfd, .events = POLLIN };
-	struct timeval tv = { .tv_sec = 3 };
-	int fd;
-
-	EXPECT_EQ(1, poll(&pfd, 1, 3000)) TH_LOG("no connection to accept");
-	fd = accept(e->lfd, NULL, NULL);
-	EXPECT_LE(0, fd) TH_LOG("accept: %s", strerror(errno));
-	if (fd >= 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return fd;
+	peer_env_teardown(&self->e);
 }
 
 /* Listen, let the peer open a connection (sackOK, TS), accept it. */
-static void establish(struct __test_metadata *_metadata, struct env *e,
+static void establish(struct __test_metadata *_metadata, struct peer_env *e,
 		      int family)
 {
-	listen_on(_metadata, e, family);
+	peer_env_listen(_metadata, e, family);
 	ASSERT_EQ(0, peer_connect(&e->c));
-	e->fd = accept_one(_metadata, e);
+	e->fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, e->fd);
 }
 
@@ -239,7 +146,7 @@ static bool tcpi_sack(int fd)
  */
 TEST_F(sack, negotiation)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	unsigned int mss = variant->mss;
 	struct peer_conn c2, c3;
 	struct sockaddr_storage ss;
@@ -247,14 +154,14 @@ TEST_F(sack, negotiation)
 
 	if (!e->ready)
 		return;
-	listen_on(_metadata, e, variant->family);
+	peer_env_listen(_metadata, e, variant->family);
 
 	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 " SYN_TS,
 			       mss));
 	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 " SYNACK_TS,
 				 mss));
 	ASSERT_EQ(0, peer_send(&e->c, ". 1:1(0) ack 1 <nop,nop,TS>"));
-	fd = accept_one(_metadata, e);
+	fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, fd);
 	EXPECT_TRUE(tcpi_sack(fd));
 	close(fd);
@@ -265,7 +172,7 @@ TEST_F(sack, negotiation)
 	ASSERT_EQ(0, peer_expect(&c2, "S. 0:0(0) ack 1 <mss %u,nop,nop,sackOK,nop,wscale 7>",
 				 mss));
 	ASSERT_EQ(0, peer_send(&c2, ". 1:1(0) ack 1"));
-	fd = accept_one(_metadata, e);
+	fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, fd);
 	EXPECT_TRUE(tcpi_sack(fd));
 	close(fd);
@@ -276,7 +183,7 @@ TEST_F(sack, negotiation)
 	ASSERT_EQ(0, peer_expect(&c3, "S. 0:0(0) ack 1 " SYNACK_NOSACK,
 				 mss));
 	ASSERT_EQ(0, peer_send(&c3, ". 1:1(0) ack 1 <nop,nop,TS>"));
-	fd = accept_one(_metadata, e);
+	fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, fd);
 	EXPECT_FALSE(tcpi_sack(fd));
 	/* Out-of-order data without SACK: a plain duplicate ACK. */
@@ -301,7 +208,7 @@ TEST_F(sack, negotiation)
  */
 TEST_F(sack, one_hole)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 
 	if (!e->ready)
@@ -324,7 +231,7 @@ TEST_F(sack, one_hole)
  */
 TEST_F(sack, two_holes)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 
 	if (!e->ready)
@@ -355,7 +262,7 @@ TEST_F(sack, two_holes)
  */
 TEST_F(sack, many_blocks_ts)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 
 	if (!e->ready)
@@ -390,19 +297,19 @@ TEST_F(sack, many_blocks_ts)
 /* The same without timestamps: four blocks fit. */
 TEST_F(sack, many_blocks_no_ts)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	unsigned int mss = variant->mss;
 
 	if (!e->ready)
 		return;
-	listen_on(_metadata, e, variant->family);
+	peer_env_listen(_metadata, e, variant->family);
 	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
 			       mss));
 	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss %u,nop,nop,sackOK,nop,wscale 7>",
 				 mss));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1"));
-	e->fd = accept_one(_metadata, e);
+	e->fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, e->fd);
 	ASSERT_EQ(0, peer_send(c, "P. 201:301(100) ack 1"));
 	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 1, "201:301"));
@@ -424,7 +331,7 @@ TEST_F(sack, many_blocks_no_ts)
  */
 TEST_F(sack, dsack_below_rcv_nxt)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 
 	if (!e->ready)
@@ -448,7 +355,7 @@ TEST_F(sack, dsack_below_rcv_nxt)
  */
 TEST_F(sack, dsack_out_of_order)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 
 	if (!e->ready)
@@ -473,7 +380,7 @@ TEST_F(sack, dsack_out_of_order)
 /* sack=0: no sackOK in either direction, no blocks. */
 TEST_F(sack, sysctl_sack_off)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	unsigned int mss = variant->mss;
 	struct sockaddr_storage ss;
@@ -483,13 +390,13 @@ TEST_F(sack, sysctl_sack_off)
 	if (!e->ready)
 		return;
 	ASSERT_EQ(0, set_knob(e->proto, "sack", 0));
-	listen_on(_metadata, e, variant->family);
+	peer_env_listen(_metadata, e, variant->family);
 	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 " SYN_TS,
 			       mss));
 	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 " SYNACK_NOSACK,
 				 mss));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 <nop,nop,TS>"));
-	fd = accept_one(_metadata, e);
+	fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, fd);
 	EXPECT_FALSE(tcpi_sack(fd));
 	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
@@ -511,7 +418,7 @@ TEST_F(sack, sysctl_sack_off)
 /* dsack=0: SACK blocks still, but no D-SACK. */
 TEST_F(sack, sysctl_dsack_off)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 
 	if (!e->ready)
@@ -535,7 +442,7 @@ TEST_F(sack, sysctl_dsack_off)
  */
 TEST_F(sack, bad_sack_options)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 
 	if (!e->ready)

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * peer_env: what the scripted-peer tests share. The stack under test
+ * (LTCP_PEER_PROTO: unset, "tcp" or 0 for the kernel's TCP, "ltcp" or 253
+ * for ltcp), a network namespace of the test's own with the peer's TUN,
+ * and the local listener and connection. Include it after
+ * kselftest_harness.h: the functions take the harness's _metadata and use
+ * its ASSERT and SKIP.
+ */
+#ifndef _LTCP_PEER_ENV_H
+#define _LTCP_PEER_ENV_H
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ltcp.h"
+#include "peer.h"
+
+#define PEER_ENV_LOCAL_PORT	8080	/* the stack under test */
+#define PEER_ENV_PEER_PORT	40000	/* the scripted peer */
+
+/**
+ * struct peer_env - what a scripted-peer test works on
+ * @p: the peer and its TUN
+ * @c: the connection the script plays
+ * @proto: the protocol of the local sockets (0: the kernel's TCP)
+ * @lfd: the local listener, or -1
+ * @fd: the local connected socket, or -1
+ * @ready: set up; false when the test was skipped
+ */
+struct peer_env {
+	struct peer p;
+	struct peer_conn c;
+	int proto;
+	int lfd;
+	int fd;
+	bool ready;
+};
+
+/* The protocol LTCP_PEER_PROTO names. */
+static inline int peer_env_proto(void)
+{
+	const char *s = getenv("LTCP_PEER_PROTO");
+
+	if (!s || !*s || !strcmp(s, "tcp"))
+		return 0;
+	if (!strcmp(s, "ltcp"))
+		return IPPROTO_LTCP;
+	return atoi(s);
+}
+
+/* /dev/net/tun appears when tun is loaded; load it only in the test VM. */
+static inline bool peer_env_have_tun(void)
+{
+	struct stat st;
+
+	if (!stat("/dev/net/tun", &st))
+		return true;
+	if (getenv("LTCP_VM") && !system("modprobe tun 2>/dev/null"))
+		return !stat("/dev/net/tun", &st);
+	return false;
+}
+
+/*
+ * A fresh namespace with the TUN, the protocol checked, the connection of
+ * @family initialised; e->ready tells the test it may go on (a skip
+ * leaves it false). In the test VM a missing TUN is a failure.
+ */
+static inline void peer_env_setup(struct __test_metadata *_metadata,
+				  struct peer_env *e, int family)
+{
+	const char *v = getenv("PEER_VERBOSE");
+
+	e->lfd = -1;
+	e->fd = -1;
+	e->ready = false;
+	e->proto = peer_env_proto();
+	ASSERT_TRUE(peer_env_have_tun() || !getenv("LTCP_VM"))
+		TH_LOG("no /dev/net/tun in the test VM");
+	if (!peer_env_have_tun())
+		SKIP(return, "no /dev/net/tun");
+	if (peer_netns_new())
+		SKIP(return, "no network namespace: %s", strerror(errno));
+	ASSERT_EQ(0, peer_open(&e->p, NULL))
+		TH_LOG("peer_open: %s", strerror(errno));
+	if (family == AF_INET6 && !e->p.has_ipv6)
+		SKIP(return, "no IPv6");
+	e->p.verbose = v ? atoi(v) : 1;
+	if (e->proto) {
+		int fd = socket(family, SOCK_STREAM, e->proto);
+
+		if (fd < 0)
+			SKIP(return, "no protocol %d: %s", e->proto,
+			     strerror(errno));
+		close(fd);
+	}
+	peer_conn_init(&e->c, &e->p, family, PEER_ENV_LOCAL_PORT,
+		       PEER_ENV_PEER_PORT);
+	e->ready = true;
+}
+
+static inline void peer_env_teardown(struct peer_env *e)
+{
+	if (e->fd >= 0)
+		close(e->fd);
+	if (e->lfd >= 0)
+		close(e->lfd);
+	peer_close(&e->p);
+}
+
+/* A local listener of @family on the test's address and port. */
+static inline void peer_env_listen(struct __test_metadata *_metadata,
+				   struct peer_env *e, int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1;
+
+	len = peer_sockaddr(&e->p, family, true, PEER_ENV_LOCAL_PORT, &ss);
+	e->lfd = socket(family, SOCK_STREAM, e->proto);
+	ASSERT_LE(0, e->lfd) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, bind(e->lfd, (struct sockaddr *)&ss, len))
+		TH_LOG("bind: %s", strerror(errno));
+	ASSERT_EQ(0, listen(e->lfd, 8)) TH_LOG("listen: %s", strerror(errno));
+}
+
+/* Accept within 3 s; the socket reads with a 3 s timeout. */
+static inline int peer_env_accept(struct __test_metadata *_metadata,
+				  struct peer_env *e)
+{
+	struct pollfd pfd = { .fd = e->lfd, .events = POLLIN };
+	struct timeval tv = { .tv_sec = 3 };
+	int fd;
+
+	EXPECT_EQ(1, poll(&pfd, 1, 3000)) TH_LOG("no connection to accept");
+	fd = accept(e->lfd, NULL, NULL);
+	EXPECT_LE(0, fd) TH_LOG("accept: %s", strerror(errno));
+	if (fd >= 0)
+		EXPECT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+					sizeof(tv)));
+	return fd;
+}
+
+#endif /* _LTCP_PEER_ENV_H */
