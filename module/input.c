@@ -140,8 +140,10 @@ void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt)
 			break;
 		case LTCP_OPT_SACK:
 			/* RFC 2018 section 3; a bad length is ignored. */
-			if (!th->syn && ltcp_sack_option_ok(len))
+			if (!th->syn && ltcp_sack_option_ok(len)) {
 				opt->num_sacks = (len - 2) / 8;
+				opt->sack = p + 2;
+			}
 			break;
 		case LTCP_OPT_TS:
 			if (len == LTCP_OPTLEN_TS) {
@@ -332,13 +334,21 @@ static void ltcp_dupack_delivered(struct tcp_sock *tp)
 }
 
 /*
- * A cumulative ACK of @acked segments: all but the first of them may be
- * the ones duplicate ACKs already counted; those leave sacked_out and are
- * not delivered twice.
+ * A cumulative ACK of @acked segments, @sacked of them SACKed before.
+ * With SACK those were delivered when SACKed (ltcp_skb_acked() took them
+ * out of sacked_out). Without, all but the first of them may be the ones
+ * duplicate ACKs already counted; those leave sacked_out and are not
+ * delivered twice.
  */
-static void ltcp_cumack_delivered(struct tcp_sock *tp, u32 acked)
+static void ltcp_cumack_delivered(struct tcp_sock *tp, u32 acked, u32 sacked)
 {
-	u32 counted = min(tp->sacked_out, acked - 1);
+	u32 counted;
+
+	if (tp->rx_opt.sack_ok) {
+		tp->delivered += acked - sacked;
+		return;
+	}
+	counted = min(tp->sacked_out, acked - 1);
 
 	tp->sacked_out -= counted;
 	tp->delivered += acked - counted;
@@ -359,7 +369,7 @@ static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 now_us = (u32)tp->tcp_mstamp;
 	struct sk_buff *skb;
-	u32 acked = 0;
+	u32 acked = 0, sacked = 0;
 
 	*rtt_us = -1;
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != lsk->send_head) {
@@ -367,7 +377,10 @@ static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 
 		if (ltcp_after(cb->end_seq, ack))
 			break;
-		if (!cb->retrans)
+		/* Karn; and a SACKed segment's ACK comes late by design. */
+		if (cb->state & LTCP_SKB_SACKED)
+			sacked++;
+		else if (!cb->retrans)
 			*rtt_us = (s32)(now_us - cb->tx_us);
 		acked++;
 		ltcp_rate_skb_delivered(sk, skb, rs);
@@ -378,7 +391,9 @@ static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 		__kfree_skb(skb);
 	}
 	if (acked)
-		ltcp_cumack_delivered(tp, acked);
+		ltcp_cumack_delivered(tp, acked, sacked);
+	if (lsk->sacked_any && !ltcp_before(ack, lsk->high_sacked))
+		lsk->sacked_any = 0;
 	return acked;
 }
 
@@ -404,6 +419,26 @@ static bool ltcp_update_window(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * RFC 6675 after a partial ACK: the holes IsLost() found go out from
+ * ltcp_push_pending(). A hole at SND.UNA below the highest SACKed sequence
+ * with fewer than DupThresh SACKed segments above it (the tail of the
+ * flight) would wait for the RTO; NextSeg() rule 3 lets it be resent
+ * (criteria 1.a and 1.b, not 1.c), once, as NewReno's partial ACK would.
+ */
+static void ltcp_sack_partial_ack(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+
+	if (!skb || skb == lsk->send_head || !lsk->sacked_any ||
+	    (LTCP_SKB_CB(skb)->state &
+	     (LTCP_SKB_SACKED | LTCP_SKB_LOST | LTCP_SKB_RETRANS)) ||
+	    !ltcp_before(LTCP_SKB_CB(skb)->seq, lsk->high_sacked))
+		return;
+	ltcp_mark_lost(sk, skb);
+}
+
+/*
  * The window after an ACK, for congestion controls without cong_control:
  * NewReno during recovery (RFC 6582 3.2), the CC's cong_avoid otherwise.
  */
@@ -416,18 +451,22 @@ static void ltcp_ack_cwnd(struct sock *sk, u32 ack, u32 acked)
 		if (!ltcp_before(ack, lsk->recover))
 			/* RFC 6582 3.2 step 3: full acknowledgment. */
 			ltcp_exit_recovery(sk);
-		else
+		else if (!tcp_sk(sk)->rx_opt.sack_ok)
 			/* Step 4, partial: the next hole goes now; the
 			 * window deflation is in tcp_packets_in_flight().
 			 */
 			ltcp_retransmit_head(sk);
+		else
+			ltcp_sack_partial_ack(sk);
 		return;
 	}
-	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Loss) {
-		if (!ltcp_before(ack, lsk->recover))
-			ltcp_ca_set_state(sk, TCP_CA_Open);
-		return;
-	}
+	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Loss &&
+	    !ltcp_before(ack, lsk->recover))
+		ltcp_ca_set_state(sk, TCP_CA_Open);
+	/* In TCP_CA_Loss the window grows as in slow start (RFC 5681 3.1:
+	 * after a timeout, slow start up to ssthresh), through cong_avoid
+	 * below; it used to stay at one segment until the recovery point.
+	 */
 	if (inet_csk(sk)->icsk_ca_state == TCP_CA_CWR) {
 		/* RFC 3168 6.1.2: no growth for the window that was
 		 * reduced.
@@ -450,7 +489,8 @@ static void ltcp_ack_cwnd(struct sock *sk, u32 ack, u32 acked)
  * The ACK field of a segment in a synchronized state. Returns false if
  * processing must stop (the ACK acknowledged something never sent).
  */
-static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
+static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
+		     const struct ltcp_options *opt)
 {
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	struct inet_connection_sock *icsk = inet_csk(sk);
@@ -463,6 +503,8 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
 	u32 ack = cb->ack_seq;
 	u32 prior_una = tp->snd_una;
 	u32 ca_flags = CA_ACK_SLOWPATH;
+	bool sack = tp->rx_opt.sack_ok;
+	bool head_lost = false, dup3 = false;
 	u32 acked = 0;
 	long rtt_us = -1;
 
@@ -489,11 +531,9 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
 		    !(ca_flags & CA_ACK_WIN_UPDATE) &&
 		    !(cb->flags & (LTCP_SYN | LTCP_FIN))) {
 			lsk->dupacks++;
-			ltcp_dupack_delivered(tp);
-			if (!lsk->in_recovery && lsk->dupacks == 3 &&
-			    icsk->icsk_ca_state != TCP_CA_Loss &&
-			    ltcp_after(tp->snd_una, lsk->recover - 1))
-				ltcp_enter_recovery(sk);
+			dup3 = lsk->dupacks == 3;
+			if (!sack)
+				ltcp_dupack_delivered(tp);
 		}
 	} else {
 		/* New data acknowledged. */
@@ -515,7 +555,27 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb)
 
 			ca->pkts_acked(sk, &sample);
 		}
+	}
+	/* RFC 6675 section 5: the scoreboard first (Update()), then
+	 * IsLost() for every hole.
+	 */
+	if (sack && opt->num_sacks && tp->packets_out)
+		ltcp_sack_tag(sk, opt, &rs);
+	if (ack != prior_una)
 		ltcp_ack_cwnd(sk, ack, acked);
+	if (sack)
+		head_lost = ltcp_sack_mark_lost(sk);
+	/* Enter recovery on DupThresh duplicate ACKs (RFC 5681 3.2, RFC 6675
+	 * section 5 step 3) or, with SACK, once the first unacknowledged
+	 * segment IsLost() (step 2); not again before SND.UNA reaches the
+	 * recovery point of the last episode (RFC 6582 4.1, RFC 6675 5.1).
+	 */
+	if (!lsk->in_recovery && icsk->icsk_ca_state != TCP_CA_Loss &&
+	    tp->packets_out && ltcp_after(tp->snd_una, lsk->recover - 1) &&
+	    (dup3 || head_lost)) {
+		NET_INC_STATS(sock_net(sk), sack ? LINUX_MIB_TCPSACKRECOVERY :
+						   LINUX_MIB_TCPRENORECOVERY);
+		ltcp_enter_recovery(sk);
 	}
 
 	if (ca_flags & CA_ACK_ECE) {
@@ -962,7 +1022,7 @@ syn_challenge:
 		sk->sk_state_change(sk);
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 	}
-	if (!ltcp_ack(sk, skb))
+	if (!ltcp_ack(sk, skb, &opt))
 		goto drop;
 
 	switch (sk->sk_state) {

@@ -94,8 +94,8 @@ static inline bool ltcp_between(u32 seq, u32 lo, u32 hi)
  * @window: on receive, the unscaled window field
  * @flags: the header flags (LTCP_SYN...) this segment carries or carried
  * @retrans: times this segment was retransmitted (Karn: no RTT sample)
- * @state: LTCP_SKB_LOST, LTCP_SKB_RETRANS: its place in the tcp_sock
- *	counters lost_out and retrans_out
+ * @state: LTCP_SKB_LOST, LTCP_SKB_RETRANS, LTCP_SKB_SACKED: its place in
+ *	the tcp_sock counters lost_out, retrans_out and sacked_out
  */
 struct ltcp_skb_cb {
 	union {
@@ -124,6 +124,7 @@ struct ltcp_skb_cb {
 
 #define LTCP_SKB_LOST		0x01	/* counted in lost_out */
 #define LTCP_SKB_RETRANS	0x02	/* counted in retrans_out */
+#define LTCP_SKB_SACKED		0x04	/* counted in sacked_out (for good) */
 
 #define LTCP_SKB_CB(skb)	((struct ltcp_skb_cb *)&((skb)->cb[0]))
 
@@ -143,6 +144,10 @@ struct rate_sample;
  * @dupacks: duplicate ACKs seen in a row (RFC 5681 3.2)
  * @recover: snd_nxt when loss recovery began (RFC 6582)
  * @in_recovery: fast recovery is running
+ * @high_sacked: with @sacked_any, one past the highest sequence number
+ *	SACKed (RFC 6675's "highest octet covered by any received SACK")
+ * @sacked_any: @high_sacked is valid (something was SACKed since snd_una
+ *	last passed it)
  * @fin_queued: close() or shutdown(SHUT_WR) queued our FIN
  * @pacing_idle: the write queue ran empty since the last paced departure
  * @data_rcvtime: jiffies when data last arrived, to tell an interactive
@@ -166,11 +171,13 @@ struct ltcp_sock {
 	u32 recover;
 	u32 data_rcvtime;
 	u32 rto_start;
+	u32 high_sacked;
 	struct ltcp_ca_holder *ca_holder;
 	u8 syn_retries;
 	u8 in_recovery:1,
 	   fin_queued:1,
-	   pacing_idle:1;
+	   pacing_idle:1,
+	   sacked_any:1;
 };
 
 /**
@@ -319,7 +326,9 @@ static inline u32 ltcp_ts_now(void)
  * @wscale_ok: a window scale option was present
  * @sack_perm: a SACK-permitted option was present
  * @num_sacks: blocks of a well-formed SACK option (RFC 2018 section 3),
- *	0 when there was none; read by nothing yet (no scoreboard)
+ *	0 when there was none
+ * @sack: the first block of that option, in the segment's header (valid
+ *	while the segment is), read with get_unaligned_be32()
  */
 struct ltcp_options {
 	u16 mss;
@@ -330,6 +339,7 @@ struct ltcp_options {
 	   wscale_ok:1,
 	   sack_perm:1;
 	u8 num_sacks;
+	const u8 *sack;
 };
 
 /* af_ltcp.c */
@@ -470,6 +480,11 @@ void ltcp_sack_reset(struct sock *sk);
 int ltcp_sack_fill(struct sock *sk, struct tcp_sack_block *out, int max);
 int ltcp_sack_max_blocks(unsigned int opt_len);
 bool ltcp_sack_option_ok(u8 len);
+
+/* sack.c: the sender's scoreboard (RFC 2018, RFC 2883, RFC 6675) */
+u32 ltcp_sack_tag(struct sock *sk, const struct ltcp_options *opt,
+		  struct rate_sample *rs);
+bool ltcp_sack_mark_lost(struct sock *sk);
 
 /* ipv4.c */
 int ltcp_ipv4_init(void);

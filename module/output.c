@@ -352,9 +352,13 @@ void ltcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
-
 	struct tcp_sock *tp = tcp_sk(sk);
 
+	/* RFC 6675 section 5.1: a SACKed segment was received; it is never
+	 * counted lost, not even after a timeout.
+	 */
+	if (cb->state & LTCP_SKB_SACKED)
+		return;
 	if (!(cb->state & LTCP_SKB_LOST)) {
 		cb->state |= LTCP_SKB_LOST;
 		tp->lost_out++;
@@ -363,9 +367,11 @@ void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb)
 	/* Without SACK, sacked_out counts duplicate ACKs, not segments: the
 	 * one just counted lost may be among them. Keep
 	 * sacked_out + lost_out <= packets_out so that
-	 * tcp_packets_in_flight() never goes below zero.
+	 * tcp_packets_in_flight() never goes below zero. With SACK the
+	 * counts are exact and disjoint already.
 	 */
-	if (tp->sacked_out + tp->lost_out > tp->packets_out)
+	if (!tp->rx_opt.sack_ok &&
+	    tp->sacked_out + tp->lost_out > tp->packets_out)
 		tp->sacked_out = tp->packets_out - min(tp->lost_out,
 						       tp->packets_out);
 }
@@ -386,6 +392,8 @@ void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb)
 		tp->lost_out--;
 	if ((cb->state & LTCP_SKB_RETRANS) && tp->retrans_out)
 		tp->retrans_out--;
+	if ((cb->state & LTCP_SKB_SACKED) && tp->sacked_out)
+		tp->sacked_out--;
 	cb->state = 0;
 }
 
@@ -671,6 +679,8 @@ void ltcp_retransmit_head(struct sock *sk)
 		ltcp_retransmit_skb(sk, skb);
 		return;
 	}
+	if (LTCP_SKB_CB(skb)->state & LTCP_SKB_SACKED)
+		return;		/* RFC 6675 5.1: never resent */
 	ltcp_mark_lost(sk, skb);
 	if (!(LTCP_SKB_CB(skb)->state & LTCP_SKB_RETRANS))
 		ltcp_retransmit_skb(sk, skb);
@@ -974,6 +984,11 @@ void ltcp_init_transfer(struct sock *sk)
 	tp->retrans_out = 0;
 	tp->sacked_out = 0;
 	tp->reordering = 3;
+	/* No recovery point yet: the first loss may start recovery (it was
+	 * left at 0, which blocked fast recovery for half the ISNs).
+	 */
+	ltcp_sk(sk)->recover = tp->snd_una;
+	ltcp_sk(sk)->sacked_any = 0;
 	icsk->icsk_ca_state = TCP_CA_Open;
 	/* Buffers the application did not size itself: the receive buffer
 	 * may grow to net.ltcp.rmem[2] (a stand-in for Linux's dynamic

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ltcp SACK, the receiver's side: the SACK option's blocks (RFC 2018
- * section 4) and D-SACK (RFC 2883 section 4).
+ * ltcp SACK, both sides.
  *
- * The blocks live in tcp_sock.selective_acks[] (rx_opt.num_sacks of them),
- * most recently reported first; the pending D-SACK in
- * tcp_sock.duplicate_sack[0] with rx_opt.dsack. Each block is a
+ * The receiver's side: the SACK option's blocks (RFC 2018 section 4) and
+ * D-SACK (RFC 2883 section 4). The blocks live in tcp_sock.selective_acks[]
+ * (rx_opt.num_sacks of them), most recently reported first; the pending
+ * D-SACK in tcp_sock.duplicate_sack[0] with rx_opt.dsack. Each block is a
  * contiguous range of the out-of-order queue, never at or below RCV.NXT.
- * The sender's side (the scoreboard) is not built yet: blocks received are
- * checked for their length and ignored, which RFC 2018 section 3 permits
- * to a sender.
+ *
+ * The sender's side: the scoreboard on the retransmission queue (RFC 2018
+ * section 5, RFC 6675 section 4). Each sent segment on sk_write_queue
+ * carries LTCP_SKB_SACKED once a valid block covered it whole, beside
+ * LTCP_SKB_LOST and LTCP_SKB_RETRANS, and tcp_sock.sacked_out, lost_out and
+ * retrans_out count those bits exactly. RFC 6675's IsLost() marks the
+ * holes lost (ltcp_sack_mark_lost()); output.c resends lost segments
+ * first, within the window that tcp_packets_in_flight() (RFC 6675's pipe)
+ * leaves.
  */
+#include <asm/unaligned.h>
 #include <linux/rbtree.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "ltcp.h"
 
@@ -251,4 +259,195 @@ bool ltcp_sack_option_ok(u8 len)
 	return len >= LTCP_SACK_BASE_LEN + LTCP_SACK_BLOCK_LEN &&
 	       len <= LTCP_SACK_BASE_LEN + TCP_NUM_SACKS * LTCP_SACK_BLOCK_LEN &&
 	       (len - LTCP_SACK_BASE_LEN) % LTCP_SACK_BLOCK_LEN == 0;
+}
+
+/*
+ * The sender's scoreboard.
+ */
+
+/* A block read from the wire, in host order. */
+struct ltcp_sack_blk {
+	u32 start;
+	u32 end;
+};
+
+/*
+ * RFC 2018 section 5: a segment wholly covered by a block was received.
+ * It leaves lost_out and retrans_out (it is no longer missing, nor in
+ * flight as a retransmission), enters sacked_out for good, and counts as
+ * delivered now, once: a later cumulative ACK does not count it again.
+ */
+static void ltcp_sack_mark(struct sock *sk, struct sk_buff *skb,
+			   struct rate_sample *rs)
+{
+	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (cb->state & LTCP_SKB_LOST)
+		tp->lost_out--;
+	if (cb->state & LTCP_SKB_RETRANS)
+		tp->retrans_out--;
+	cb->state = LTCP_SKB_SACKED;
+	tp->sacked_out++;
+	tp->delivered++;
+	ltcp_rate_skb_delivered(sk, skb, rs);
+	if (!lsk->sacked_any || ltcp_after(cb->end_seq, lsk->high_sacked)) {
+		lsk->high_sacked = cb->end_seq;
+		lsk->sacked_any = 1;
+	}
+}
+
+/*
+ * Read and check the blocks of @opt. RFC 2883 section 4: the first block
+ * is a D-SACK when it lies below the cumulative ACK or inside the second
+ * block; it is counted (tcpi_dsack_dups, TcpExtTCPDSACKRecv) and not used
+ * yet. Every other block must lie inside SND.UNA..SND.NXT and not be empty
+ * or reversed (RFC 2018 section 3 and RFC 5961's spirit: a block for data
+ * never sent says nothing true); others are dropped and counted
+ * (TcpExtTCPSACKDiscard). Returns the number of blocks kept in @blk, sorted
+ * by start.
+ */
+static int ltcp_sack_read(struct sock *sk, const struct ltcp_options *opt,
+			  struct ltcp_sack_blk *blk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct net *net = sock_net(sk);
+	int i, j, n = 0;
+
+	for (i = 0; i < opt->num_sacks && i < TCP_NUM_SACKS; i++) {
+		const u8 *p = opt->sack + i * LTCP_SACK_BLOCK_LEN;
+		u32 start = get_unaligned_be32(p);
+		u32 end = get_unaligned_be32(p + 4);
+
+		if (i == 0) {
+			bool dsack = ltcp_before(start, tp->snd_una);
+
+			if (!dsack && opt->num_sacks > 1) {
+				u32 s2 = get_unaligned_be32(p + 8);
+				u32 e2 = get_unaligned_be32(p + 12);
+
+				dsack = !ltcp_before(start, s2) &&
+					!ltcp_after(end, e2) &&
+					ltcp_before(start, end);
+			}
+			if (dsack) {
+				tp->dsack_dups++;
+				NET_INC_STATS(net, LINUX_MIB_TCPDSACKRECV);
+				continue;
+			}
+		}
+		if (!ltcp_before(start, end) ||
+		    ltcp_before(start, tp->snd_una) ||
+		    ltcp_after(end, tp->snd_nxt)) {
+			NET_INC_STATS(net, LINUX_MIB_TCPSACKDISCARD);
+			continue;
+		}
+		/* Insertion sort: at most four. */
+		for (j = n; j > 0 && ltcp_before(start, blk[j - 1].start); j--)
+			blk[j] = blk[j - 1];
+		blk[j].start = start;
+		blk[j].end = end;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * ltcp_sack_tag() - mark the segments the SACK blocks of an ACK cover
+ * @sk: the socket, SACK negotiated
+ * @opt: the ACK's options, @opt->num_sacks > 0
+ * @rs: the rate sample of this ACK: each newly SACKed segment feeds it as
+ *	an acknowledged one would (draft-cheng-iccrg-delivery-rate-estimation)
+ *
+ * Called after the cumulative ACK was applied (snd_una is the ACK's). One
+ * walk of the sent part of the write queue, up to the highest block; a
+ * segment is SACKed only when a block covers it whole (RFC 2018 section 5:
+ * ltcp never splits a sent segment).
+ *
+ * Return: the number of segments newly SACKed.
+ */
+u32 ltcp_sack_tag(struct sock *sk, const struct ltcp_options *opt,
+		  struct rate_sample *rs)
+{
+	struct ltcp_sack_blk blk[TCP_NUM_SACKS];
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct sk_buff *skb;
+	u32 newly = 0;
+	int n, b = 0;
+
+	n = ltcp_sack_read(sk, opt, blk);
+	if (!n)
+		return 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+		if (skb == lsk->send_head)
+			break;
+		/* Blocks that end at or before this segment are done. */
+		while (b < n && !ltcp_after(blk[b].end, cb->seq))
+			b++;
+		if (b == n)
+			break;
+		if (cb->state & LTCP_SKB_SACKED)
+			continue;
+		if (!ltcp_before(cb->seq, blk[b].start) &&
+		    !ltcp_after(cb->end_seq, blk[b].end)) {
+			ltcp_sack_mark(sk, skb, rs);
+			newly++;
+		}
+	}
+	return newly;
+}
+
+/**
+ * ltcp_sack_mark_lost() - mark lost what RFC 6675's IsLost() says is lost
+ * @sk: the socket, SACK negotiated
+ *
+ * RFC 6675 section 4, IsLost(SeqNum): a segment is lost when DupThresh
+ * (tcp_sock.reordering, 3) SACKed segments lie above it, or more than
+ * (DupThresh - 1) * SMSS bytes SACKed. Every unSACKed segment for which it
+ * holds is counted lost (LTCP_SKB_LOST, lost_out), not only the first, so
+ * that output.c resends all the holes in sequence order within the window
+ * (NextSeg() rule 1). A segment retransmitted already is not marked again
+ * (rule 1.a: beyond HighRxt); only an RTO resends it. The walk goes down
+ * from the highest SACKed segment and stops at the first segment counted
+ * lost below the threshold: everything below it was marked with it.
+ *
+ * Return: true when the first unacknowledged segment is lost
+ *	(IsLost(HighACK + 1), RFC 6675 section 5 step 2).
+ */
+bool ltcp_sack_mark_lost(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 mss = tp->mss_cache ? : LTCP_MSS_DEFAULT;
+	u32 thresh = max_t(u32, tp->reordering, 1);
+	u32 segs = 0, bytes = 0;
+	struct sk_buff *skb, *head;
+
+	head = skb_peek(&sk->sk_write_queue);
+	if (!tp->sacked_out || !lsk->sacked_any || !head ||
+	    head == lsk->send_head)
+		return false;
+	skb = lsk->send_head ? lsk->send_head->prev :
+			       skb_peek_tail(&sk->sk_write_queue);
+	for (; skb != (struct sk_buff *)&sk->sk_write_queue; skb = skb->prev) {
+		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+		if (ltcp_after(cb->end_seq, lsk->high_sacked))
+			continue;
+		if (cb->state & LTCP_SKB_SACKED) {
+			segs++;
+			bytes += cb->end_seq - cb->seq;
+			continue;
+		}
+		if (segs < thresh && bytes <= (thresh - 1) * mss)
+			continue;
+		if (cb->state & LTCP_SKB_LOST)
+			break;
+		if (!(cb->state & LTCP_SKB_RETRANS))
+			ltcp_mark_lost(sk, skb);
+	}
+	return LTCP_SKB_CB(head)->state & LTCP_SKB_LOST;
 }

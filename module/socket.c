@@ -174,6 +174,8 @@ static void ltcp_purge_queues(struct sock *sk)
 	tp->packets_out = 0;
 	tp->lost_out = 0;
 	tp->retrans_out = 0;
+	tp->sacked_out = 0;
+	ltcp_sk(sk)->sacked_any = 0;
 	sk_mem_reclaim(sk);
 }
 

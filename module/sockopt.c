@@ -205,6 +205,7 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_mss = ltcp_current_mss(sk);
 	info->tcpi_rcv_mss = icsk->icsk_ack.rcv_mss;
 	info->tcpi_unacked = tp->packets_out;
+	info->tcpi_sacked = tp->sacked_out;
 	info->tcpi_lost = tp->lost_out;
 	info->tcpi_retrans = tp->retrans_out;
 	info->tcpi_pmtu = icsk->icsk_pmtu_cookie;
@@ -227,6 +228,7 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_min_rtt = tcp_min_rtt(tp);
 	info->tcpi_delivered = tp->delivered;
 	info->tcpi_delivered_ce = tp->delivered_ce;
+	info->tcpi_dsack_dups = tp->dsack_dups;
 	info->tcpi_snd_wnd = tp->snd_wnd;
 	info->tcpi_pacing_rate = READ_ONCE(sk->sk_pacing_rate) != ~0UL ?
 				 READ_ONCE(sk->sk_pacing_rate) : ~0ULL;

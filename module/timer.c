@@ -177,15 +177,21 @@ static void ltcp_ca_loss(struct sock *sk)
 	inet_csk(sk)->icsk_ca_state = TCP_CA_Loss;
 
 	/* Everything outstanding is presumed lost and goes again, in order,
-	 * as the window reopens (go-back-N from snd_una).
+	 * as the window reopens (go-back-N from snd_una), except what the
+	 * peer SACKed: RFC 6675 section 5.1 keeps the scoreboard across a
+	 * timeout, and ltcp_mark_lost() never marks a SACKed segment.
+	 * Without SACK, sacked_out only counted duplicate ACKs: forget them.
 	 */
 	tp->retrans_out = 0;
-	tp->sacked_out = 0;
+	if (!tp->rx_opt.sack_ok)
+		tp->sacked_out = 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 
 		if (skb == lsk->send_head)
 			break;
+		if (cb->state & LTCP_SKB_SACKED)
+			continue;
 		/* A retransmission lost again is one more loss (tp->lost
 		 * counts every lost transmission).
 		 */

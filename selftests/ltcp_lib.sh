@@ -96,6 +96,12 @@ ltcp_veth_pair() {
 	ip -n "$b" link set lo up
 	ip -n "$a" link set veth0 up
 	ip -n "$b" link set veth0 up
+	# LTCP_TEST_SACK=0: run a script with net.ltcp.sack off (by hand:
+	# the netem matrix without SACK, the sender's NewReno path)
+	if [ -n "${LTCP_TEST_SACK:-}" ]; then
+		ip netns exec "$a" sysctl -qw net.ltcp.sack="$LTCP_TEST_SACK" || return 1
+		ip netns exec "$b" sysctl -qw net.ltcp.sack="$LTCP_TEST_SACK" || return 1
+	fi
 }
 
 # ltcp_wait_port NS PORT: wait up to 5 s for a TCP listener on PORT in NS

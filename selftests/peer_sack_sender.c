@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peer_sack_sender: SACK as a sender, on the wire (RFC 2018, RFC 6675).
+ *
+ * The stack under test accepts a connection from the scripted peer (MSS
+ * 1000, sackOK, no timestamps, a 128000-byte window) and writes ten
+ * segments, 1:1001 to 9001:10001. The peer drops some of them, SACKs the
+ * others and checks which segments come again and when:
+ *
+ * single_loss		one hole: resent once, only after the SACKs show
+ *			DupThresh (3) segments above it (IsLost), never before
+ * two_holes		two holes: both resent before any cumulative ACK
+ *			for the first, as each becomes IsLost (NewReno would
+ *			resend the second a round trip later); TCP_INFO's
+ *			tcpi_sacked, tcpi_lost, tcpi_retrans at that point
+ * rto_keeps_sacks	a timeout with a hole: after it, only unSACKed
+ *			segments are resent (RFC 6675 section 5.1)
+ * invalid_blocks	blocks beyond SND.NXT, below SND.UNA, reversed and
+ *			a D-SACK change nothing; a valid block then counts
+ *			exactly (tcpi_sacked)
+ *
+ * LTCP_PEER_PROTO as in peer_kernel_tcp: unset for the kernel's TCP (the
+ * reference, with net.ipv4.tcp_recovery=0, tcp_early_retrans=0 and
+ * tcp_frto=0 in the test's namespace so that it runs RFC 6675's
+ * duplicate-ACK-threshold recovery without RACK, TLP or F-RTO, as ltcp
+ * does), "ltcp" for ltcp.
+ *
+ * Needs root, a network namespace per test and TUN: run it in the test VM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ltcp.h"
+#include "peer.h"
+
+#define LOCAL_PORT	8080
+#define PEER_PORT	40000
+#define MSS		1000
+#define NSEG		10
+#define QUIET_MS	30	/* long enough to see a wrong resend */
+
+/* Segment @i (1-based) of the stack's data, as expected on the wire. */
+#define SEG		"[P]. %u:%u(1000) ack 1"
+/* The peer's ACKs: the window stays 1000 << 7 so that they are duplicates. */
+#define ACK		". 1:1(0) ack %u win 1000"
+#define ACK_SACK	". 1:1(0) ack %u win 1000 <nop,nop,sack %s>"
+
+static u32 seg_start(int i)
+{
+	return 1 + (i - 1) * MSS;
+}
+
+static int test_proto(void)
+{
+	const char *s = getenv("LTCP_PEER_PROTO");
+
+	if (!s || !*s || !strcmp(s, "tcp"))
+		return 0;
+	if (!strcmp(s, "ltcp"))
+		return IPPROTO_LTCP;
+	return atoi(s);
+}
+
+static bool have_tun(void)
+{
+	struct stat st;
+
+	if (!stat("/dev/net/tun", &st))
+		return true;
+	if (getenv("LTCP_VM") && !system("modprobe tun 2>/dev/null"))
+		return !stat("/dev/net/tun", &st);
+	return false;
+}
+
+static int write_sysctl(const char *path, int val)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%d\n", val) < 0 ? -1 : 0;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
+struct env {
+	struct peer p;
+	struct peer_conn c;
+	int proto;
+	int lfd;
+	int fd;
+	bool ready;
+};
+
+FIXTURE(snd) {
+	struct env e;
+};
+
+FIXTURE_VARIANT(snd) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(snd, ipv4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(snd, ipv6) {
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(snd)
+{
+	const char *v = getenv("PEER_VERBOSE");
+	struct env *e = &self->e;
+
+	e->lfd = -1;
+	e->fd = -1;
+	e->proto = test_proto();
+	ASSERT_TRUE(have_tun() || !getenv("LTCP_VM"))
+		TH_LOG("no /dev/net/tun in the test VM");
+	if (!have_tun())
+		SKIP(return, "no /dev/net/tun");
+	if (peer_netns_new())
+		SKIP(return, "no network namespace: %s", strerror(errno));
+	ASSERT_EQ(0, peer_open(&e->p, NULL))
+		TH_LOG("peer_open: %s", strerror(errno));
+	if (variant->family == AF_INET6 && !e->p.has_ipv6)
+		SKIP(return, "no IPv6");
+	e->p.verbose = v ? atoi(v) : 1;
+	if (e->proto) {
+		int fd = socket(variant->family, SOCK_STREAM, e->proto);
+
+		if (fd < 0)
+			SKIP(return, "no protocol %d: %s", e->proto,
+			     strerror(errno));
+		close(fd);
+	} else {
+		/* The kernel's TCP as RFC 6675 alone: no RACK, TLP, F-RTO. */
+		ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_recovery", 0));
+		ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_early_retrans",
+					  0));
+		ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_frto", 0));
+	}
+	peer_conn_init(&e->c, &e->p, variant->family, LOCAL_PORT, PEER_PORT);
+	e->ready = true;
+}
+
+FIXTURE_TEARDOWN(snd)
+{
+	struct env *e = &self->e;
+
+	if (e->fd >= 0)
+		close(e->fd);
+	if (e->lfd >= 0)
+		close(e->lfd);
+	peer_close(&e->p);
+}
+
+/*
+ * Listen, let the peer open a connection (MSS 1000, sackOK, no
+ * timestamps), accept it, write NSEG segments and read them all.
+ */
+static void send_flight(struct __test_metadata *_metadata, struct env *e,
+			int family)
+{
+	struct pollfd pfd;
+	struct sockaddr_storage ss;
+	char buf[NSEG * MSS];
+	socklen_t len;
+	int one = 1, i;
+
+	len = peer_sockaddr(&e->p, family, true, LOCAL_PORT, &ss);
+	e->lfd = socket(family, SOCK_STREAM, e->proto);
+	ASSERT_LE(0, e->lfd) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, bind(e->lfd, (struct sockaddr *)&ss, len));
+	ASSERT_EQ(0, listen(e->lfd, 8));
+	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+			       MSS));
+	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
+	ASSERT_EQ(0, peer_send(&e->c, ACK, 1));
+	pfd.fd = e->lfd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 3000)) TH_LOG("no connection to accept");
+	e->fd = accept(e->lfd, NULL, NULL);
+	ASSERT_LE(0, e->fd) TH_LOG("accept: %s", strerror(errno));
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
+	for (i = 1; i <= NSEG; i++)
+		ASSERT_EQ(0, peer_expect(&e->c, SEG, seg_start(i),
+					 seg_start(i) + MSS));
+}
+
+static void get_info(struct __test_metadata *_metadata, int fd,
+		     struct tcp_info *info)
+{
+	socklen_t len = sizeof(*info);
+
+	usleep(20000);	/* let the last ACK written be processed */
+	memset(info, 0, sizeof(*info));
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
+}
+
+/*
+ * Segment 3 (2001:3001) is lost. RFC 6675 section 5: two duplicate ACKs
+ * SACKing 4 and 4-5 leave it alone (IsLost needs DupThresh = 3 SACKed
+ * segments above it); the third, SACKing 4-6, resends it at once, and
+ * nothing else goes: the SACKed segments are not resent.
+ */
+TEST_F(snd, single_loss)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	send_flight(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, ACK, 2001));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "3001:4001"));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "3001:5001"));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS))
+		TH_LOG("resent before DupThresh segments were SACKed");
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(2U, info.tcpi_sacked);
+	EXPECT_EQ(0U, info.tcpi_lost);
+	EXPECT_EQ(0U, info.tcpi_total_retrans);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "3001:6001"));
+	ASSERT_EQ(0, peer_expect(c, SEG, 2001, 3001));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS))
+		TH_LOG("more than the hole was resent");
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(3U, info.tcpi_sacked);
+	EXPECT_EQ(1U, info.tcpi_lost);
+	EXPECT_EQ(1U, info.tcpi_retrans);
+	EXPECT_EQ(1U, info.tcpi_total_retrans);
+	EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
+	ASSERT_EQ(0, peer_send(c, ACK, 10001));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(0U, info.tcpi_sacked);
+	EXPECT_EQ(0U, info.tcpi_lost);
+	EXPECT_EQ(0U, info.tcpi_retrans);
+	EXPECT_EQ(0U, info.tcpi_unacked);
+	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
+	EXPECT_EQ(1U, info.tcpi_total_retrans);
+}
+
+/*
+ * Segments 3 (2001:3001) and 6 (5001:6001) are lost. The first is resent
+ * when 4 segments above it are SACKed, the second as soon as 3 above it
+ * are, in the same round trip: no cumulative ACK came in between
+ * (NewReno would wait for the partial ACK of the first resend).
+ */
+TEST_F(snd, two_holes)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	send_flight(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, ACK, 2001));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "3001:5001"));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "6001:8001 3001:5001"));
+	ASSERT_EQ(0, peer_expect(c, SEG, 2001, 3001));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS))
+		TH_LOG("the second hole has only 2 SACKed segments above it");
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "6001:9001 3001:5001"));
+	ASSERT_EQ(0, peer_expect(c, SEG, 5001, 6001));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(5U, info.tcpi_sacked);
+	EXPECT_EQ(2U, info.tcpi_lost);
+	EXPECT_EQ(2U, info.tcpi_retrans);
+	EXPECT_EQ(8U, info.tcpi_unacked);
+	/* The resends arrive: everything but segment 10. */
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 5001, "6001:9001"));
+	ASSERT_EQ(0, peer_send(c, ACK, 9001));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(0U, info.tcpi_sacked);
+	EXPECT_EQ(0U, info.tcpi_lost);
+	EXPECT_EQ(0U, info.tcpi_retrans);
+	EXPECT_EQ(1U, info.tcpi_unacked);
+	EXPECT_EQ(2U, info.tcpi_total_retrans);
+	ASSERT_EQ(0, peer_send(c, ACK, 10001));
+}
+
+/*
+ * Segments 3 and 4 (2001:4001) are lost, 5 and 6 SACKed: too few for
+ * IsLost, so the retransmission timer fires and resends segment 3. Its
+ * ACK opens the window to two: segment 4 and then segment 7 go, not the
+ * SACKed 5 (RFC 6675 section 5.1: the SACK information survives the
+ * timeout).
+ */
+TEST_F(snd, rto_keeps_sacks)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	send_flight(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, ACK, 2001));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "4001:6001"));
+	ASSERT_EQ(0, peer_expect(c, SEG, 2001, 3001));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(TCP_CA_Loss, (int)info.tcpi_ca_state);
+	EXPECT_EQ(2U, info.tcpi_sacked);
+	EXPECT_EQ(6U, info.tcpi_lost);
+	EXPECT_EQ(1U, info.tcpi_retrans);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 3001, "4001:6001"));
+	ASSERT_EQ(0, peer_expect(c, SEG, 3001, 4001));
+	ASSERT_EQ(0, peer_expect(c, SEG, 6001, 7001))
+		TH_LOG("a SACKed segment was resent after the timeout");
+	ASSERT_EQ(0, peer_send(c, ACK, 10001));
+}
+
+/*
+ * Blocks that cannot be true change nothing (RFC 2018 section 3, RFC 5961's
+ * spirit): beyond SND.NXT (wholly or by one byte), reversed, empty, below
+ * SND.UNA as a second block. Each ACK advances SND.UNA so that none is a
+ * duplicate ACK. A D-SACK (first block below the cumulative ACK, RFC
+ * 2883 section 4) SACKs nothing either. Then valid blocks SACK exactly
+ * what they cover, once.
+ */
+TEST_F(snd, invalid_blocks)
+{
+	struct env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	send_flight(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 1001, "11001:12001"));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "9001:10002"));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 3001, "6001:4001"));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 4001, "5001:5001"));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 5001, "1001:2001"));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 6001, "9001:10001 1:1001"));
+	get_info(_metadata, e->fd, &info);
+	/* The last one SACKed 10 (its first block is valid), not 1 below. */
+	EXPECT_EQ(1U, info.tcpi_sacked);
+	EXPECT_EQ(0U, info.tcpi_lost);
+	EXPECT_EQ(0U, info.tcpi_total_retrans);
+	EXPECT_EQ(4U, info.tcpi_unacked);
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+	/* Two duplicate ACKs, one segment SACKed twice: two SACKed. */
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 6001, "7001:8001 9001:10001"));
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 6001, "7001:8001 9001:10001"));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(2U, info.tcpi_sacked);
+	EXPECT_EQ(0U, info.tcpi_lost);
+	EXPECT_EQ(0U, info.tcpi_total_retrans);
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+	ASSERT_EQ(0, peer_send(c, ACK, 10001));
+}
+
+TEST_HARNESS_MAIN
