@@ -417,8 +417,9 @@ static int ltcp_fragment(struct sock *sk, struct sk_buff *skb,
 	struct sk_buff *nskb;
 	unsigned int rest;
 
+	/* A SACKed segment is delivered: it is never sent again. */
 	if (!len || len >= skb->len || skb_is_nonlinear(skb) ||
-	    (cb->flags & LTCP_SYN))
+	    (cb->flags & LTCP_SYN) || (cb->state & LTCP_SKB_SACKED))
 		return 0;
 	rest = skb->len - len;
 	nskb = __ltcp_alloc_skb(sk, rest, gfp_any(), true);
@@ -468,7 +469,8 @@ void ltcp_mtu_reduced(struct sock *sk, u32 mtu)
 
 		if (skb == lsk->send_head)
 			break;
-		if (skb->len <= mss)
+		/* A SACKed one got through (RFC 6675 5.1). */
+		if (skb->len <= mss || (cb->state & LTCP_SKB_SACKED))
 			continue;
 		if (cb->state & LTCP_SKB_RETRANS) {
 			cb->state &= ~LTCP_SKB_RETRANS;

@@ -41,9 +41,9 @@
 #include "kselftest_harness.h"
 #include "ltcp.h"
 #include "peer.h"
+#include "peer_env.h"
 
-#define LOCAL_PORT	8080
-#define PEER_PORT	40000
+#define LOCAL_PORT	PEER_ENV_LOCAL_PORT
 #define MSS		1000
 #define NSEG		10
 #define QUIET_MS	30	/* long enough to see a wrong resend */
@@ -59,28 +59,6 @@ static u32 seg_start(int i)
 	return 1 + (i - 1) * MSS;
 }
 
-static int test_proto(void)
-{
-	const char *s = getenv("LTCP_PEER_PROTO");
-
-	if (!s || !*s || !strcmp(s, "tcp"))
-		return 0;
-	if (!strcmp(s, "ltcp"))
-		return IPPROTO_LTCP;
-	return atoi(s);
-}
-
-static bool have_tun(void)
-{
-	struct stat st;
-
-	if (!stat("/dev/net/tun", &st))
-		return true;
-	if (getenv("LTCP_VM") && !system("modprobe tun 2>/dev/null"))
-		return !stat("/dev/net/tun", &st);
-	return false;
-}
-
 static int write_sysctl(const char *path, int val)
 {
 	FILE *f = fopen(path, "w");
@@ -94,17 +72,8 @@ static int write_sysctl(const char *path, int val)
 	return ret;
 }
 
-struct env {
-	struct peer p;
-	struct peer_conn c;
-	int proto;
-	int lfd;
-	int fd;
-	bool ready;
-};
-
 FIXTURE(snd) {
-	struct env e;
+	struct peer_env e;
 };
 
 FIXTURE_VARIANT(snd) {
@@ -121,81 +90,39 @@ FIXTURE_VARIANT_ADD(snd, ipv6) {
 
 FIXTURE_SETUP(snd)
 {
-	const char *v = getenv("PEER_VERBOSE");
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 
-	e->lfd = -1;
-	e->fd = -1;
-	e->proto = test_proto();
-	ASSERT_TRUE(have_tun() || !getenv("LTCP_VM"))
-		TH_LOG("no /dev/net/tun in the test VM");
-	if (!have_tun())
-		SKIP(return, "no /dev/net/tun");
-	if (peer_netns_new())
-		SKIP(return, "no network namespace: %s", strerror(errno));
-	ASSERT_EQ(0, peer_open(&e->p, NULL))
-		TH_LOG("peer_open: %s", strerror(errno));
-	if (variant->family == AF_INET6 && !e->p.has_ipv6)
-		SKIP(return, "no IPv6");
-	e->p.verbose = v ? atoi(v) : 1;
-	if (e->proto) {
-		int fd = socket(variant->family, SOCK_STREAM, e->proto);
-
-		if (fd < 0)
-			SKIP(return, "no protocol %d: %s", e->proto,
-			     strerror(errno));
-		close(fd);
-	} else {
-		/* The kernel's TCP as RFC 6675 alone: no RACK, TLP, F-RTO. */
-		ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_recovery", 0));
-		ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_early_retrans",
-					  0));
-		ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_frto", 0));
-	}
-	peer_conn_init(&e->c, &e->p, variant->family, LOCAL_PORT, PEER_PORT);
-	e->ready = true;
+	peer_env_setup(_metadata, e, variant->family);
+	if (!e->ready || e->proto)
+		return;
+	/* The kernel's TCP as RFC 6675 alone: no RACK, TLP, F-RTO. */
+	ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_recovery", 0));
+	ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_early_retrans", 0));
+	ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_frto", 0));
 }
 
 FIXTURE_TEARDOWN(snd)
 {
-	struct env *e = &self->e;
-
-	if (e->fd >= 0)
-		close(e->fd);
-	if (e->lfd >= 0)
-		close(e->lfd);
-	peer_close(&e->p);
+	peer_env_teardown(&self->e);
 }
 
 /*
  * Listen, let the peer open a connection (MSS 1000, sackOK, no
  * timestamps), accept it, write NSEG segments and read them all.
  */
-static void send_flight(struct __test_metadata *_metadata, struct env *e,
+static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 			int family)
 {
-	struct pollfd pfd;
-	struct sockaddr_storage ss;
 	char buf[NSEG * MSS];
-	socklen_t len;
 	int one = 1, i;
 
-	len = peer_sockaddr(&e->p, family, true, LOCAL_PORT, &ss);
-	e->lfd = socket(family, SOCK_STREAM, e->proto);
-	ASSERT_LE(0, e->lfd) TH_LOG("socket: %s", strerror(errno));
-	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
-				sizeof(one)));
-	ASSERT_EQ(0, bind(e->lfd, (struct sockaddr *)&ss, len));
-	ASSERT_EQ(0, listen(e->lfd, 8));
+	peer_env_listen(_metadata, e, family);
 	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
 			       MSS));
 	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
 	ASSERT_EQ(0, peer_send(&e->c, ACK, 1));
-	pfd.fd = e->lfd;
-	pfd.events = POLLIN;
-	ASSERT_EQ(1, poll(&pfd, 1, 3000)) TH_LOG("no connection to accept");
-	e->fd = accept(e->lfd, NULL, NULL);
-	ASSERT_LE(0, e->fd) TH_LOG("accept: %s", strerror(errno));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
 	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
 				sizeof(one)));
 	memset(buf, 'x', sizeof(buf));
@@ -223,7 +150,7 @@ static void get_info(struct __test_metadata *_metadata, int fd,
  */
 TEST_F(snd, single_loss)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	struct tcp_info info;
 
@@ -268,7 +195,7 @@ TEST_F(snd, single_loss)
  */
 TEST_F(snd, two_holes)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	struct tcp_info info;
 
@@ -311,7 +238,7 @@ TEST_F(snd, two_holes)
  */
 TEST_F(snd, rto_keeps_sacks)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	struct tcp_info info;
 
@@ -343,7 +270,7 @@ TEST_F(snd, rto_keeps_sacks)
  */
 TEST_F(snd, invalid_blocks)
 {
-	struct env *e = &self->e;
+	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	struct tcp_info info;
 
