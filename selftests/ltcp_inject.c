@@ -471,28 +471,44 @@ static void inject_listener(struct conn *c, int kind)
 	xmit(c, kind, &sg);
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 /*
  * Wait for the connection to go quiet (no segment for 600 ms, longer than
  * the default challenge ACK rate limit), send one segment of @kind, and
  * look for the stack's challenge ACK: no payload, SEG.SEQ = its SND.NXT,
  * SEG.ACK = its RCV.NXT (RFC 5961 3.2, 4.2, 5.2). Returns 1 if one came
- * within three seconds (under emulation a softirq or timer can run a
- * second late; once in about 300 tries a one-second wait missed the ACK
- * in make check), 0 if not, -1 if the connection never went quiet.
+ * within three seconds (emulation can run a softirq late), 0 if not, -1 if
+ * the connection never went quiet.
  */
 static int challenge(struct conn *c, int kind)
 {
 	static u8 f[70000];
-	struct timespec t0, t;
+	struct timespec t0, t, start, last;
 	u32 nxt, ack;
-	int i, quiet = 0;
 	ssize_t n;
 
-	for (i = 0; i < 300 && quiet < 6; i++)
-		quiet = capture(c, 100) ? 0 : quiet + 1;
-	if (quiet < 6) {
-		printf("ltcp_inject: never quiet, last: %s\n", c->last);
-		return -1;
+	/* Quiet means 600 ms by the clock since the connection's last
+	 * segment: counting empty reads is not enough, as other packets
+	 * (ARP, neighbour discovery) end a read early, and a challenge
+	 * ACK then followed the previous one within the rate limit.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	last = start;
+	while (ms_since(&last) < 600) {
+		if (ms_since(&start) > 30000) {
+			printf("ltcp_inject: never quiet, last: %s\n", c->last);
+			return -1;
+		}
+		if (capture(c, 100))
+			clock_gettime(CLOCK_MONOTONIC, &last);
 	}
 	nxt = c->a_nxt;
 	ack = c->b_nxt;
