@@ -1084,12 +1084,23 @@ syn_challenge:
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
 	if (fin) {
-		ack_now = true;
 		if (sk->sk_state == TCP_FIN_WAIT2) {
 			ltcp_fin(sk);
 			return 0;
 		}
 		ltcp_fin(sk);
+		/* A FIN that leaves us in CLOSE-WAIT is usually answered by
+		 * the application's close: hold its ACK, as a delayed ACK
+		 * (RFC 1122 4.2.3.2), for our FIN to carry, as it would a
+		 * reply ("pingpong": not in quick-ACK mode nor on the read
+		 * that sees the end). The delayed-ACK timer sends it if the
+		 * close does not come. A simultaneous close (CLOSING) is
+		 * acknowledged at once.
+		 */
+		if (sk->sk_state == TCP_CLOSE_WAIT)
+			inet_csk_enter_pingpong_mode(sk);
+		else
+			ack_now = true;
 	}
 	/* RFC 1122 4.2.3.2, RFC 5681 4.2: an ACK at least every
 	 * net.ltcp.delack_seg full-sized segments (2 by default), every

@@ -465,6 +465,25 @@ static struct sk_buff *ltcp_tail_for_data(struct sock *sk, int mss)
 	return NULL;
 }
 
+/*
+ * Room to allocate for the next segment's payload: what is left to copy,
+ * up to one MSS, but never less than fills a 4 KiB buffer (room for
+ * later small writes to join it while it waits for Nagle or the window).
+ * Segments are linear, and loopback's MSS is 64 KiB: sizing every skb
+ * for a full MSS made each 1-byte write a 128 KiB page allocation, charged
+ * in full to both ends' buffers, which cost most of a request/response
+ * round trip.
+ */
+static int ltcp_alloc_size(struct msghdr *msg, int mss)
+{
+	int small = SKB_WITH_OVERHEAD(4096) - MAX_TCP_HEADER;
+	size_t left = msg_data_left(msg);
+
+	if (left >= mss || mss <= small)
+		return mss;
+	return max_t(int, left, small);
+}
+
 /**
  * ltcp_sendmsg() - proto.sendmsg: copy user data into segments of one MSS
  *	and send what the windows allow
@@ -506,7 +525,8 @@ int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (!skb) {
 			if (!ltcp_stream_memory_free(sk))
 				goto wait_for_memory;
-			skb = ltcp_alloc_skb(sk, mss, sk->sk_allocation);
+			skb = ltcp_alloc_skb(sk, ltcp_alloc_size(msg, mss),
+					     sk->sk_allocation);
 			if (!skb)
 				goto wait_for_memory;
 			LTCP_SKB_CB(skb)->seq = tp->write_seq;

@@ -17,6 +17,10 @@
 # - request/response (ltcp at both ends): once the exchange is seen to
 #   be interactive, each ACK rides on the reply: about 2 packets per
 #   transaction, not 4;
+# - connect, request/response, close (ltcp at both ends): the server's FIN
+#   carries the ACK of the client's FIN, 10 packets per connection;
+# - 1-byte requests over loopback (64 KiB MSS) do not shrink the window
+#   the server advertises by a 64 KiB buffer each;
 # - the every-second-segment rule: a bulk transfer is ACKed at least once
 #   per two full segments (RFC 5681 4.2).
 . "$(dirname "$0")/ltcp_lib.sh"
@@ -121,6 +125,43 @@ pkts=$(tcpdump -r /tmp/da.pcap -nn 'tcp port 7604' 2>/dev/null | wc -l)
 echo "rr: $out; $pkts packets"
 ltcp_check "request/response: ACKs ride on replies ($pkts packets for ${trans:-0} transactions)" \
 	test "${trans:-0}" -gt 100 -a "$pkts" -le $((trans * 5 / 2 + 40))
+
+# Connect, request/response, close over ltcp: the server's FIN carries the
+# ACK of the client's FIN, as on Linux (10 packets per connection, not 11).
+$B ./ltcp_crr -l 7605 -P 253 >/dev/null 2>&1 &
+srv=$!
+ltcp_wait_port ltcp-da-b 7605 || ltcp_fail "server did not start"
+capture
+out=$($A ./ltcp_crr -c 198.18.0.2 7605 -P 253 -t 2)
+stop_capture
+kill $srv
+wait $srv 2>/dev/null
+conns=$(sed -n 's/.*connections \([0-9]*\).*/\1/p' <<<"$out")
+pkts=$(tcpdump -r /tmp/da.pcap -nn 'tcp port 7605' 2>/dev/null | wc -l)
+echo "crr: $out; $pkts packets"
+ltcp_check "connect/request/close: ACK of the FIN on our FIN ($pkts packets for ${conns:-0} connections)" \
+	test "${conns:-0}" -gt 20 -a "$pkts" -le $((conns * 10 + 10))
+
+# A 1-byte request over loopback (64 KiB MSS) must not take a 64 KiB
+# buffer: the window the server advertises shrinks by little while the
+# byte waits to be read.
+$A ./ltcp_rr -l 7606 -P 253 >/dev/null 2>&1 &
+srv=$!
+ltcp_wait_port ltcp-da-a 7606 || ltcp_fail "server did not start"
+$A tcpdump -i lo -nn -tt --immediate-mode -U -w /tmp/da.pcap 2>/dev/null &
+cap=$!
+sleep 1
+$A ./ltcp_rr -c 127.0.0.1 7606 -P 253 -t 1 >/dev/null
+wait $srv
+stop_capture
+shrink=$(tcpdump -r /tmp/da.pcap -nn 'tcp src port 7606' 2>/dev/null | awk '
+	/Flags \[S\.\]/ { if (match($0, /wscale [0-9]+/))
+			ws = substr($0, RSTART + 7, RLENGTH - 7); next }
+	match($0, /win [0-9]+/) { w = substr($0, RSTART + 4, RLENGTH - 4) + 0
+		if (w > max) max = w; if (!min || w < min) min = w }
+	END { d = max - min; for (i = 0; i < ws; i++) d *= 2; print d }')
+ltcp_check "loopback 1-byte requests: the window shrinks by ${shrink:-?} bytes (< 16 KiB)" \
+	test -n "$shrink" -a "${shrink:-99999999}" -lt 16384
 
 # Bulk: at least one ACK per two full-sized segments (the kernel's sender
 # without segmentation offload, so the capture sees each segment).
