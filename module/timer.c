@@ -234,7 +234,6 @@ void ltcp_write_timer_handler(struct sock *sk)
 		 * retries2 of them.
 		 */
 		struct sk_buff *skb = ltcp_sk(sk)->send_head;
-		unsigned long when;
 
 		if (!skb || tp->packets_out)
 			return;
