@@ -903,6 +903,7 @@ static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		long rtt_us;
 
 		tp->snd_una = cb->ack_seq;
+		tp->rcv_tstamp = tcp_jiffies32;
 		ltcp_clean_rtx_queue(sk, cb->ack_seq, &rtt_us, &rs);
 		if (rtt_us >= 0)
 			ltcp_rtt_sample(sk, rtt_us);
@@ -1007,6 +1008,7 @@ syn_challenge:
 		ltcp_send_challenge_ack(sk);
 		goto drop;
 	}
+	tp->rcv_tstamp = tcp_jiffies32;	/* TCP_INFO's tcpi_last_ack_recv */
 	ltcp_store_ts_recent(tp, skb, &opt);
 
 	if (sk->sk_state == TCP_SYN_RECV) {

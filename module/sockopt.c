@@ -200,6 +200,15 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_snd_wscale = tp->rx_opt.snd_wscale;
 		info->tcpi_rcv_wscale = tp->rx_opt.rcv_wscale;
 	}
+	/* Milliseconds since the last data sent and received, and since the
+	 * last acceptable ACK.
+	 */
+	info->tcpi_last_data_sent = jiffies_to_msecs(tcp_jiffies32 -
+						     tp->lsndtime);
+	info->tcpi_last_data_recv = jiffies_to_msecs(tcp_jiffies32 -
+						     ltcp_sk(sk)->data_rcvtime);
+	info->tcpi_last_ack_recv = jiffies_to_msecs(tcp_jiffies32 -
+						    tp->rcv_tstamp);
 	info->tcpi_rto = jiffies_to_usecs(icsk->icsk_rto);
 	info->tcpi_ato = jiffies_to_usecs(icsk->icsk_ack.ato);
 	info->tcpi_snd_mss = ltcp_current_mss(sk);

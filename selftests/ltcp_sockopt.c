@@ -368,6 +368,37 @@ TEST_F(opt, inq)
 	EXPECT_EQ(2000, inq);
 }
 
+/* TCP_INFO's clocks: ms since the last data sent and received and the
+ * last ACK, as ss -i shows them (lastsnd, lastrcv, lastack).
+ */
+TEST_F(opt, info_times)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	char c = 'x';
+
+	ASSERT_EQ(0, establish(self, 0));
+	ASSERT_EQ(1, send(self->server, &c, 1, 0));
+	ASSERT_EQ(1, recv(self->client, &c, 1, 0));
+	usleep(300000);
+	ASSERT_EQ(1, send(self->client, &c, 1, 0));
+	ASSERT_EQ(1, recv(self->server, &c, 1, 0));
+	usleep(300000);
+	memset(&ti, 0, sizeof(ti));
+	ASSERT_EQ(0, getsockopt(self->client, IPPROTO_TCP, TCP_INFO, &ti,
+				&len));
+	TH_LOG("last data sent %u ms, data received %u ms, ACK %u ms ago",
+	       ti.tcpi_last_data_sent, ti.tcpi_last_data_recv,
+	       ti.tcpi_last_ack_recv);
+	/* Sent 0.3 s ago (its ACK came at once); received 0.6 s ago. */
+	EXPECT_LE(250U, ti.tcpi_last_data_sent);
+	EXPECT_GT(550U, ti.tcpi_last_data_sent);
+	EXPECT_LE(250U, ti.tcpi_last_ack_recv);
+	EXPECT_GT(550U, ti.tcpi_last_ack_recv);
+	EXPECT_LE(550U, ti.tcpi_last_data_recv);
+	EXPECT_GT(2000U, ti.tcpi_last_data_recv);
+}
+
 /* The algorithm's own report: bbr's min RTT after an exchange. */
 TEST_F(opt, cc_info)
 {
