@@ -26,6 +26,10 @@
  *			ssthresh when the recovery ends (ltcp; the kernel
  *			may have grown it by one on that ACK).
  *
+ * newreno_dupacks	the same without SACK: one segment delivered per
+ *			duplicate ACK, tcpi_snd_cwnd = pipe + sndcnt after
+ *			each (nothing new to send, so pipe is known)
+ *
  * LTCP_PEER_PROTO as in peer_kernel_tcp: unset for the kernel's TCP (the
  * reference, which implements PRR; net.ipv4.tcp_recovery=0,
  * tcp_early_retrans=0 and tcp_frto=0 in the test's namespace so that it
@@ -163,23 +167,31 @@ static int prr_sndcnt(int pipe, int ssthresh, int recover_fs,
 	return sndcnt;
 }
 
-TEST_F(prr, sack_proportional)
+/*
+ * Accept the peer's connection (with or without sackOK), write @nseg
+ * segments, acknowledge the first flight (IW10) one segment at a time
+ * after RTT_MS and read the 20 segments slow start sends for it. The RTT
+ * samples (handshake and first flight, RTT_MS) keep the RTO well above
+ * the time the test then takes.
+ */
+static void grow_to_20(struct __test_metadata *_metadata, struct peer_env *e,
+		       int family, bool sack, int nseg, u32 *high)
 {
-	struct peer_env *e = &self->e;
-	struct peer_conn *c = &e->c;
-	int one = 1, sndbuf = 1 << 20, i, k, n, fs, ss, pipe;
-	int prr_out = 0, prr_delivered = 0, sacked, sent, want;
+	int one = 1, sndbuf = 1 << 20, i, n;
 	static char buf[NSEG * MSS];
-	u32 high = 0, hole, sack_end;
+	struct peer_conn *c = &e->c;
 	struct tcp_info info;
 
-	if (!e->ready)
-		return;
-	peer_env_listen(_metadata, e, variant->family);
-	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
-			       MSS));
-	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
-	/* The handshake's RTT sample: the RTO well above the test's span. */
+	peer_env_listen(_metadata, e, family);
+	if (sack) {
+		ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+				       MSS));
+		ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
+	} else {
+		ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,wscale 7>",
+				       MSS));
+		ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,wscale *>"));
+	}
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK, 1));
 	e->fd = peer_env_accept(_metadata, e);
@@ -189,8 +201,8 @@ TEST_F(prr, sack_proportional)
 	ASSERT_EQ(0, setsockopt(e->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 				sizeof(sndbuf)));
 	memset(buf, 'x', sizeof(buf));
-	ASSERT_EQ((ssize_t)sizeof(buf),
-		  send(e->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ((ssize_t)nseg * MSS,
+		  send(e->fd, buf, nseg * MSS, MSG_DONTWAIT));
 	for (i = 1; i <= IW; i++)
 		ASSERT_EQ(0, peer_expect(c, SEG, seg_start(i),
 					 seg_start(i) + MSS));
@@ -200,12 +212,26 @@ TEST_F(prr, sack_proportional)
 	usleep(RTT_MS * 1000);
 	for (i = 1; i <= IW; i++)
 		ASSERT_EQ(0, peer_send(c, ACK, seg_start(i) + MSS));
-	high = seg_start(IW) + MSS;
-	n = count_sent(c, &high);
+	*high = seg_start(IW) + MSS;
+	n = count_sent(c, high);
 	ASSERT_EQ(2 * IW, n);
 	get_info(_metadata, e->fd, &info);
 	ASSERT_EQ(2U * IW, info.tcpi_snd_cwnd);
 	ASSERT_EQ(2U * IW, info.tcpi_unacked);
+}
+
+TEST_F(prr, sack_proportional)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	int k, n, fs, ss, pipe;
+	int prr_out = 0, prr_delivered = 0, sacked, sent, want;
+	u32 high = 0, hole, sack_end;
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	grow_to_20(_metadata, e, variant->family, true, NSEG, &high);
 	fs = 2 * IW;
 
 	/* The first of the 20 is lost; one ACK SACKs the next three: the
@@ -272,6 +298,74 @@ TEST_F(prr, sack_proportional)
 	EXPECT_LE((u32)ss, info.tcpi_snd_cwnd);
 	EXPECT_GE((u32)ss + 1, info.tcpi_snd_cwnd);
 	EXPECT_EQ((u32)ss, info.tcpi_snd_ssthresh);
+}
+
+/*
+ * Without SACK (NewReno, RFC 6582) DeliveredData is one segment per
+ * duplicate ACK (RFC 6937 section 3). Only the 30 segments of the two
+ * flights are written, so nothing new goes before or during the recovery
+ * and RecoverFS is the flight (20) for both stacks; the window after each
+ * duplicate ACK is pipe + sndcnt with prr_out = 1 (the fast retransmit).
+ * Setting cwnd to ssthresh at once leaves it at 14 throughout (17, 17,
+ * then 14 with PRR and cubic).
+ */
+TEST_F(prr, newreno_dupacks)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	int k, n, fs, ss, pipe, want, prr_out = 0, prr_delivered;
+	struct tcp_info info;
+	u32 high = 0, hole;
+
+	if (!e->ready)
+		return;
+	grow_to_20(_metadata, e, variant->family, false, 3 * IW, &high);
+	fs = 2 * IW;
+	hole = seg_start(IW + 1);
+	ASSERT_EQ(0, peer_send(c, ACK, hole));
+	ASSERT_EQ(0, peer_send(c, ACK, hole));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+	ASSERT_EQ(0, peer_send(c, ACK, hole));
+	ASSERT_EQ(0, peer_expect(c, SEG, hole, hole + MSS));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+	get_info(_metadata, e->fd, &info);
+	ASSERT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
+	ss = (int)info.tcpi_snd_ssthresh;
+	TH_LOG("RecoverFS %d, ssthresh %d", fs, ss);
+	ASSERT_LT(ss, fs);
+	prr_delivered = 1;
+	pipe = fs - 3 - 1;
+	want = prr_sndcnt(pipe, ss, fs, prr_delivered, &prr_out, 1);
+	EXPECT_EQ((u32)(pipe + want), info.tcpi_snd_cwnd);
+	prr_out = 1;	/* only the retransmission went */
+	pipe++;
+	for (k = 4; k < fs; k++) {
+		ASSERT_EQ(0, peer_send(c, ACK, hole));
+		n = count_sent(c, &high);
+		EXPECT_EQ(0, n);
+		prr_delivered++;
+		pipe--;
+		want = prr_sndcnt(pipe, ss, fs, prr_delivered, &prr_out, 1);
+		prr_out = 1;
+		get_info(_metadata, e->fd, &info);
+		TH_LOG("dupack %d: pipe %d, RFC 6937 cwnd %d, cwnd %u",
+		       k, pipe, pipe + want, info.tcpi_snd_cwnd);
+		EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
+		EXPECT_EQ((u32)(pipe + want), info.tcpi_snd_cwnd);
+	}
+	ASSERT_EQ(0, peer_send(c, ACK, high));
+	n = count_sent(c, &high);
+	get_info(_metadata, e->fd, &info);
+	TH_LOG("after the full ACK: ca_state %u, cwnd %u",
+	       info.tcpi_ca_state, info.tcpi_snd_cwnd);
+	/* RFC 6582 3.2 step 3: a full acknowledgment ends the recovery. The
+	 * kernel's TCP holds TCP_CA_Recovery without SACK until something
+	 * above the recovery point is acknowledged: checked for ltcp only.
+	 */
+	if (e->proto) {
+		EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
+		EXPECT_EQ((u32)ss, info.tcpi_snd_cwnd);
+	}
 }
 
 TEST_HARNESS_MAIN
