@@ -292,21 +292,26 @@ static void ltcp_enter_recovery(struct sock *sk)
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
 
 	tp->prior_ssthresh = tp->snd_ssthresh;
 	tp->prior_cwnd = tcp_snd_cwnd(tp);
 	tp->snd_ssthresh = ca && ca->ssthresh ? ca->ssthresh(sk) :
 			   max(tcp_snd_cwnd(tp) >> 1, 2U);
-	/* The duplicate ACKs that got us here are counted in sacked_out:
-	 * no "+3" inflation (RFC 5681 3.2 step 2 and 4 fold into
-	 * tcp_packets_in_flight()).
+	/* The window follows PRR from here (RFC 6937 section 3), set by
+	 * ltcp_prr_ack() for this ACK and every later one of the recovery;
+	 * the duplicate ACKs that got us here are counted in sacked_out, so
+	 * pipe (tcp_packets_in_flight()) needs no "+3" inflation. The head
+	 * counts lost before the window is computed: the fast retransmit
+	 * is part of what PRR sends.
 	 */
-	if (!ltcp_ca_owns_cwnd(sk))
-		tcp_snd_cwnd_set(tp, tp->snd_ssthresh);
+	ltcp_prr_init(sk);
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb && skb != lsk->send_head)
+		ltcp_mark_lost(sk, skb);
 	lsk->recover = tp->snd_nxt;
 	lsk->in_recovery = 1;
 	ltcp_ca_set_state(sk, TCP_CA_Recovery);
-	ltcp_retransmit_head(sk);
 }
 
 static void ltcp_exit_recovery(struct sock *sk)
@@ -504,7 +509,7 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	u32 prior_una = tp->snd_una;
 	u32 ca_flags = CA_ACK_SLOWPATH;
 	bool sack = tp->rx_opt.sack_ok;
-	bool head_lost = false, dup3 = false;
+	bool head_lost = false, dup3 = false, entered = false;
 	u32 acked = 0;
 	long rtt_us = -1;
 
@@ -576,7 +581,17 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 		NET_INC_STATS(sock_net(sk), sack ? LINUX_MIB_TCPSACKRECOVERY :
 						   LINUX_MIB_TCPRENORECOVERY);
 		ltcp_enter_recovery(sk);
+		entered = true;
 	}
+	/* RFC 6937 section 3: the window on every ACK of the recovery,
+	 * from DeliveredData (what tp->delivered counted for this ACK:
+	 * newly acknowledged and newly SACKed segments, or one per
+	 * duplicate ACK without SACK).
+	 */
+	if (lsk->in_recovery && !ltcp_ca_owns_cwnd(sk))
+		ltcp_prr_ack(sk, tp->delivered - prior_delivered);
+	if (entered)
+		ltcp_retransmit_head(sk);
 
 	if (ca_flags & CA_ACK_ECE) {
 		/* RFC 3168 6.1.2; what it acknowledged was CE-marked

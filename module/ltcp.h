@@ -144,6 +144,8 @@ struct rate_sample;
  * @dupacks: duplicate ACKs seen in a row (RFC 5681 3.2)
  * @recover: snd_nxt when loss recovery began (RFC 6582)
  * @in_recovery: fast recovery is running
+ * @prr_recover_fs: RFC 6937's RecoverFS, the FlightSize (in segments) when
+ *	the current fast recovery began
  * @high_sacked: with @sacked_any, one past the highest sequence number
  *	SACKed (RFC 6675's "highest octet covered by any received SACK")
  * @sacked_any: @high_sacked is valid (something was SACKed since snd_una
@@ -172,6 +174,7 @@ struct ltcp_sock {
 	u32 data_rcvtime;
 	u32 rto_start;
 	u32 high_sacked;
+	u32 prr_recover_fs;
 	struct ltcp_ca_holder *ca_holder;
 	u8 syn_retries;
 	u8 in_recovery:1,
@@ -480,6 +483,11 @@ void ltcp_sack_reset(struct sock *sk);
 int ltcp_sack_fill(struct sock *sk, struct tcp_sack_block *out, int max);
 int ltcp_sack_max_blocks(unsigned int opt_len);
 bool ltcp_sack_option_ok(u8 len);
+
+/* recovery.c: Proportional Rate Reduction (RFC 6937) */
+void ltcp_prr_init(struct sock *sk);
+void ltcp_prr_ack(struct sock *sk, u32 delivered);
+void ltcp_prr_sent(struct sock *sk);
 
 /* sack.c: the sender's scoreboard (RFC 2018, RFC 2883, RFC 6675) */
 u32 ltcp_sack_tag(struct sock *sk, const struct ltcp_options *opt,

@@ -497,6 +497,7 @@ static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	ltcp_pacing_sent(sk, skb->len);
 	cb->retrans++;
 	tp->total_retrans++;
+	ltcp_prr_sent(sk);
 	tp->retrans_stamp = tcp_time_stamp(tp);
 	if (!(cb->state & LTCP_SKB_RETRANS)) {
 		cb->state |= LTCP_SKB_RETRANS;
@@ -645,6 +646,7 @@ void ltcp_push_pending(struct sock *sk)
 		if (skb->len < ltcp_current_mss(sk))
 			tp->snd_sml = tp->snd_nxt;
 		tp->packets_out++;
+		ltcp_prr_sent(sk);
 		tp->lsndtime = tcp_jiffies32;
 		/* The window is open: a zero-window episode (and its
 		 * TCP_USER_TIMEOUT clock) is over.
