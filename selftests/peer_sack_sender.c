@@ -59,19 +59,6 @@ static u32 seg_start(int i)
 	return 1 + (i - 1) * MSS;
 }
 
-static int write_sysctl(const char *path, int val)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fprintf(f, "%d\n", val) < 0 ? -1 : 0;
-	if (fclose(f))
-		ret = -1;
-	return ret;
-}
-
 FIXTURE(snd) {
 	struct peer_env e;
 };
@@ -90,15 +77,7 @@ FIXTURE_VARIANT_ADD(snd, ipv6) {
 
 FIXTURE_SETUP(snd)
 {
-	struct peer_env *e = &self->e;
-
-	peer_env_setup(_metadata, e, variant->family);
-	if (!e->ready || e->proto)
-		return;
-	/* The kernel's TCP as RFC 6675 alone: no RACK, TLP, F-RTO. */
-	ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_recovery", 0));
-	ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_early_retrans", 0));
-	ASSERT_EQ(0, write_sysctl("/proc/sys/net/ipv4/tcp_frto", 0));
+	peer_env_setup_rfc6675(_metadata, &self->e, variant->family);
 }
 
 FIXTURE_TEARDOWN(snd)

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -102,6 +103,37 @@ static inline void peer_env_setup(struct __test_metadata *_metadata,
 	peer_conn_init(&e->c, &e->p, family, PEER_ENV_LOCAL_PORT,
 		       PEER_ENV_PEER_PORT);
 	e->ready = true;
+}
+
+static inline int peer_env_write_sysctl(const char *path, int val)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%d\n", val) < 0 ? -1 : 0;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
+/*
+ * peer_env_setup(), and when the stack under test is the kernel's TCP,
+ * its loss recovery reduced to RFC 6675 alone (no RACK, TLP, F-RTO), the
+ * part ltcp has: the reference for the recovery tests.
+ */
+static inline void peer_env_setup_rfc6675(struct __test_metadata *_metadata,
+					  struct peer_env *e, int family)
+{
+	peer_env_setup(_metadata, e, family);
+	if (!e->ready || e->proto)
+		return;
+	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_recovery",
+					   0));
+	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_early_retrans",
+					   0));
+	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_frto", 0));
 }
 
 static inline void peer_env_teardown(struct peer_env *e)
