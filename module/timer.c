@@ -156,6 +156,7 @@ static void ltcp_ca_loss(struct sock *sk)
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
+	bool reneged;
 
 	/* RFC 5681 3.1 (4): on the first timeout of a loss episode
 	 * ssthresh drops; cwnd becomes one segment.
@@ -178,18 +179,32 @@ static void ltcp_ca_loss(struct sock *sk)
 
 	/* Everything outstanding is presumed lost and goes again, in order,
 	 * as the window reopens (go-back-N from snd_una), except what the
-	 * peer SACKed: RFC 6675 section 5.1 keeps the scoreboard across a
-	 * timeout, and ltcp_mark_lost() never marks a SACKed segment.
-	 * Without SACK, sacked_out only counted duplicate ACKs: forget them.
+	 * peer SACKed: RFC 6675 section 5.1 (and RFC 2018 Errata 1610) keeps
+	 * the scoreboard across a timeout when reneging is ruled out, and
+	 * ltcp_mark_lost() never marks a SACKed segment. Reneging (RFC 2018
+	 * section 8: the receiver discarded data it SACKed) shows as SACKed
+	 * data at SND.UNA, which the cumulative ACK would have covered: then
+	 * every SACK is forgotten, as RFC 2018 section 8 asks, or the
+	 * connection would wait forever for data nobody resends. Without
+	 * SACK, sacked_out only counted duplicate ACKs: forget them.
 	 */
 	tp->retrans_out = 0;
-	if (!tp->rx_opt.sack_ok)
+	skb = skb_peek(&sk->sk_write_queue);
+	reneged = skb && skb != lsk->send_head &&
+		  (LTCP_SKB_CB(skb)->state & LTCP_SKB_SACKED);
+	if (reneged) {
+		NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPSACKRENEGING);
+		lsk->sacked_any = 0;
+	}
+	if (!tp->rx_opt.sack_ok || reneged)
 		tp->sacked_out = 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 
 		if (skb == lsk->send_head)
 			break;
+		if (reneged)
+			cb->state &= ~LTCP_SKB_SACKED;
 		if (cb->state & LTCP_SKB_SACKED)
 			continue;
 		/* A retransmission lost again is one more loss (tp->lost

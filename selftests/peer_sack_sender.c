@@ -240,6 +240,34 @@ TEST_F(snd, rto_keeps_sacks)
 }
 
 /*
+ * A receiver may discard data it SACKed (RFC 2018 section 8, "reneging"):
+ * 4 and 5 are SACKed, then the cumulative ACK stops at 4 and the blocks
+ * are gone. SACKed data at SND.UNA shows it: at the timeout the sender
+ * forgets the SACKs and resends from SND.UNA, SACKed or not. (Keeping
+ * them stalled an ltcp<->ltcp transfer for good: every outstanding
+ * segment SACKed, none resent, the receiver waiting for the first.)
+ */
+TEST_F(snd, reneging)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	send_flight(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "3001:5001"));
+	ASSERT_EQ(0, peer_send(c, ACK, 3001));
+	ASSERT_EQ(0, peer_expect(c, SEG, 3001, 4001))
+		TH_LOG("the SACKed segment at SND.UNA was not resent");
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(0U, info.tcpi_sacked);
+	ASSERT_EQ(0, peer_send(c, ACK, 4001));
+	ASSERT_EQ(0, peer_expect(c, SEG, 4001, 5001));
+	ASSERT_EQ(0, peer_send(c, ACK, 10001));
+}
+
+/*
  * Blocks that cannot be true change nothing (RFC 2018 section 3, RFC 5961's
  * spirit): beyond SND.NXT (wholly or by one byte), reversed, empty, below
  * SND.UNA as a second block. Each ACK advances SND.UNA so that none is a
