@@ -159,11 +159,20 @@ FIXTURE_SETUP(opt)
 	self->server = -1;
 }
 
+/* SO_LINGER 0: no orphan left retransmitting into a netem blackhole (and
+ * holding ltcp.ko) after the test.
+ */
 FIXTURE_TEARDOWN(opt)
 {
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(self->client, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(self->client);
-	if (self->server >= 0)
+	if (self->server >= 0) {
+		setsockopt(self->server, SOL_SOCKET, SO_LINGER, &lg,
+			   sizeof(lg));
 		close(self->server);
+	}
 	close(self->listener);
 }
 

@@ -1,11 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# peer_ltcp.sh: the scripted-peer suite written against the kernel's TCP
-# (peer_kernel_tcp: handshakes, data, out-of-order data with SACK, RST,
-# bad checksums, SYN-ACK retransmission, Nagle) run on ltcp's sockets: the
-# segments ltcp puts on the wire must be the ones Linux puts there.
+# peer_ltcp.sh: the scripted-peer suites, written with the kernel's TCP as
+# the reference, run on ltcp's sockets (LTCP_PEER_PROTO=ltcp): the segments
+# ltcp puts on the wire must be the ones Linux puts there.
+# - peer_kernel_tcp: handshakes, data, Nagle, out-of-order data with SACK,
+#   RST, bad checksums, SYN-ACK retransmission;
+# - peer_sack: SACK and D-SACK blocks as a receiver;
+# - peer_sack_sender: SACK loss recovery as a sender, reneging;
+# - peer_prr: Proportional Rate Reduction.
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
-LTCP_PEER_PROTO=ltcp exec ./peer_kernel_tcp
+rc=0
+for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr; do
+	echo "== $t on ltcp"
+	LTCP_PEER_PROTO=ltcp ./$t || rc=1
+done
+exit $rc

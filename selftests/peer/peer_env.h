@@ -136,10 +136,19 @@ static inline void peer_env_setup_rfc6675(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_frto", 0));
 }
 
+/*
+ * Close with SO_LINGER 0: a RST, no orphan. The peer is gone with its
+ * TUN, so an orphan would retransmit its FIN into nothing for minutes and,
+ * on ltcp, hold ltcp.ko that long (ltcp_unload.sh runs last).
+ */
 static inline void peer_env_teardown(struct peer_env *e)
 {
-	if (e->fd >= 0)
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (e->fd >= 0) {
+		setsockopt(e->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		close(e->fd);
+	}
 	if (e->lfd >= 0)
 		close(e->lfd);
 	peer_close(&e->p);
