@@ -6,10 +6,11 @@
 . "$(dirname "$0")/ltcp_lib.sh"
 
 # TIME-WAIT sockets hold ltcp.ko for their 2 MSL (60 s), as every ltcp
-# socket does: wait for the last of them.
+# socket does, and orphans of earlier tests may still retransmit (up to
+# net.ipv4.tcp_orphan_retries, minutes with backoff): wait up to 300 s.
 for m in $(awk '$1 ~ /^ltcp_/ { print $1 }' /proc/modules) ltcp; do
 	ltcp_module_loaded "$m" || continue
-	if ltcp_rmmod_wait "$m" 70; then
+	if ltcp_rmmod_wait "$m" 300; then
 		ltcp_ok "rmmod $m"
 	else
 		ltcp_fail "rmmod $m: $(grep "^$m " /proc/modules)"
