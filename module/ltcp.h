@@ -202,6 +202,8 @@ struct ltcp6_sock {
  * @ts_recent: the peer's last timestamp value, to echo
  * @ts_offset: our timestamp clock offset for this connection
  * @mss: the MSS the peer announced (0: none)
+ * @synack_us: when our last SYN-ACK left (tcp_clock_us()), for the RTT
+ *	sample the handshake's ACK gives
  *
  * The negotiated options live in @req (tstamp_ok, wscale_ok, sack_ok,
  * snd_wscale, rcv_wscale).
@@ -212,6 +214,7 @@ struct ltcp_request_sock {
 	u32 snt_isn;
 	u32 ts_recent;
 	u32 ts_offset;
+	u32 synack_us;
 	u16 mss;
 };
 

@@ -45,6 +45,7 @@ static struct ltcp_timewait_sock *ltcp_twsk(const struct inet_timewait_sock *tw)
 
 static int ltcp_send_synack(const struct sock *sk, struct request_sock *req)
 {
+	ltcp_rsk(req)->synack_us = tcp_clock_us();
 	if (req->rsk_ops->family == AF_INET6)
 		return ltcp_v6_send_synack(sk, NULL, req);
 	return ltcp_v4_send_synack(sk, NULL, req);
@@ -395,6 +396,14 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newtp->rate_app_limited = 0;
 	newtp->srtt_us = 0;
 	ltcp_sync_mss(newsk, dst_mtu(dst));
+	/* RFC 6298 2.2: the SYN-ACK and the ACK that completes the
+	 * handshake are the first RTT measurement, unless the SYN-ACK was
+	 * sent again (Karn's rule, 3). Without it the child's RTO stays at
+	 * the initial 1 s, and an orphan takes minutes to give up.
+	 */
+	if (!req->num_retrans)
+		ltcp_rtt_sample(newsk,
+				(u32)(tcp_clock_us() - lreq->synack_us));
 
 	/* The listener's congestion control, held by a reference of the
 	 * child's own (the clone copied the pointer, not a reference),

@@ -87,20 +87,59 @@ void ltcp_rearm_rto(struct sock *sk)
 }
 
 /*
- * Retransmissions of data or FIN before giving up: retries2 (RFC 9293
- * 3.8.3's R2); for an orphan, which no application waits on, at most
- * net.ipv4.tcp_orphan_retries as Linux does (0 meaning 8): a peer that
- * vanished must not hold the socket, and ltcp.ko, for a quarter of an hour.
+ * The retransmissions an established connection makes before giving up:
+ * net.ltcp.retries2 (RFC 9293 3.8.3's R2); for an orphan, which no
+ * application waits on, net.ipv4.tcp_orphan_retries, where 0 means 8
+ * while the RTO is below its maximum and 0 once it reached it, or when
+ * an ICMP error was seen (Linux's reading of that sysctl): a peer that
+ * vanished must not hold the socket, and ltcp.ko, for a quarter of an
+ * hour.
  */
 static int ltcp_data_retries(struct sock *sk)
 {
-	int retries = READ_ONCE(ltcp_net(sock_net(sk))->retries2);
+	bool alive = inet_csk(sk)->icsk_rto < ltcp_rto_max(sk);
 	int orphan;
 
 	if (!sock_flag(sk, SOCK_DEAD))
-		return retries;
-	orphan = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_orphan_retries) ? : 8;
-	return min(retries, orphan);
+		return READ_ONCE(ltcp_net(sock_net(sk))->retries2);
+	orphan = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_orphan_retries);
+	if (sk->sk_err_soft && !alive)
+		return 0;
+	return orphan ? : (alive ? 8 : 0);
+}
+
+/*
+ * A retries count is a time, as Linux documents tcp_retries1/2
+ * (ip-sysctl.rst): N stands for the time a connection would take to make
+ * N retransmissions and wait out the (N+1)th RTO, starting from an RTO of
+ * 200 ms and doubling up to net.ltcp.rto_max_ms (retries2 = 15: 924.6 s).
+ * A connection with a larger RTO (a long path, no RTT sample yet) gives
+ * up after fewer retransmissions, at the first timeout past that time.
+ */
+static u32 ltcp_retries_time(const struct sock *sk, int retries)
+{
+	u32 rto_max = jiffies_to_msecs(ltcp_rto_max(sk));
+	u32 rto = LTCP_RTO_MIN_US / USEC_PER_MSEC;
+	u64 ms = 0;
+	int i;
+
+	for (i = 0; i <= retries; i++) {
+		ms += rto;
+		rto = min(rto * 2, rto_max);
+	}
+	return msecs_to_jiffies(min_t(u64, ms, U32_MAX / 2));
+}
+
+/*
+ * Whether the retransmissions of the head, sent first at rto_start, are
+ * past @retries. Never before the first retransmission.
+ */
+static bool ltcp_retries_timed_out(struct sock *sk, int retries)
+{
+	if (!inet_csk(sk)->icsk_retransmits)
+		return false;
+	return (s32)(tcp_jiffies32 - ltcp_sk(sk)->rto_start -
+		     ltcp_retries_time(sk, retries)) >= 0;
 }
 
 /*
@@ -292,8 +331,12 @@ give_up:
 	} else {
 		if (!icsk->icsk_retransmits)
 			ltcp_sk(sk)->rto_start = ltcp_head_sent(sk);
-		if (icsk->icsk_retransmits >= ltcp_data_retries(sk) ||
-		    ltcp_user_timed_out(sk, ltcp_sk(sk)->rto_start)) {
+		/* TCP_USER_TIMEOUT, when set, takes the place of retries2
+		 * (tcp(7)).
+		 */
+		if (icsk->icsk_user_timeout ?
+		    ltcp_user_timed_out(sk, ltcp_sk(sk)->rto_start) :
+		    ltcp_retries_timed_out(sk, ltcp_data_retries(sk))) {
 			ltcp_write_err(sk);
 			return;
 		}
@@ -301,8 +344,8 @@ give_up:
 		 * advice to IP (dead-gateway detection); the route is
 		 * looked up again for every retransmission from here on.
 		 */
-		if (icsk->icsk_retransmits >=
-		    READ_ONCE(ltcp_net(sock_net(sk))->retries1)) {
+		if (ltcp_retries_timed_out(sk,
+					   READ_ONCE(ltcp_net(sock_net(sk))->retries1))) {
 			dst_negative_advice(sk);
 			__sk_dst_reset(sk);
 		}

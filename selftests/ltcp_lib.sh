@@ -104,6 +104,12 @@ ltcp_veth_pair() {
 	fi
 }
 
+# ltcp_now_ms: a clock in milliseconds (busybox date has no %N)
+ltcp_now_ms() {
+	local us=${EPOCHREALTIME/[.,]/}
+	echo $((us / 1000))
+}
+
 # ltcp_wait_port NS PORT: wait up to 5 s for a TCP listener on PORT in NS
 ltcp_wait_port() {
 	local i

@@ -152,16 +152,19 @@ static void expect_read(struct __test_metadata *_metadata, int fd,
 #define SYNACK_OPTS	"<mss %u,sackOK,TS val * ecr 100,nop,wscale 7>"
 
 /*
- * (1) Passive open: the SYN-ACK answers each option of the SYN; the ACK of
- * the first data is immediate (quick ACK mode); with TCP_QUICKACK off the
- * next one waits for the delayed-ACK timer (TcpExtDelayedACKs counts it);
- * the application reads the bytes.
+ * (1) Passive open: the SYN-ACK answers each option of the SYN, and the
+ * handshake gives the first RTT sample; the ACK of the first data is
+ * immediate (quick ACK mode); with TCP_QUICKACK off the next one waits for
+ * the delayed-ACK timer (TcpExtDelayedACKs counts it); the application
+ * reads the bytes.
  */
 TEST_F(tcp, passive_open)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	unsigned int mss = variant->mss;
+	socklen_t tilen = sizeof(struct tcp_info);
+	struct tcp_info ti;
 	int zero = 0, ms;
 	long delacks;
 
@@ -175,6 +178,14 @@ TEST_F(tcp, passive_open)
 			       c->ts_recent));
 	e->fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, e->fd);
+	/* RFC 6298 2.2: the SYN-ACK and its ACK are the first RTT sample,
+	 * so the RTO is no longer the initial 1 s.
+	 */
+	ASSERT_EQ(0, getsockopt(e->fd, IPPROTO_TCP, TCP_INFO, &ti, &tilen));
+	TH_LOG("after the handshake: rtt %u us, rto %u us", ti.tcpi_rtt,
+	       ti.tcpi_rto);
+	EXPECT_LT(0U, ti.tcpi_rtt);
+	EXPECT_GT(1000000U, ti.tcpi_rto);
 
 	delacks = tcpext_mib("DelayedACKs");
 	ASSERT_LE(0, delacks);

@@ -164,7 +164,7 @@ TEST_F(sack, negotiation)
 	fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, fd);
 	EXPECT_TRUE(tcpi_sack(fd));
-	close(fd);
+	peer_env_abort(fd);
 
 	peer_conn_init(&c2, &e->p, variant->family, LOCAL_PORT, PEER_PORT + 1);
 	ASSERT_EQ(0, peer_send(&c2, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
@@ -175,7 +175,7 @@ TEST_F(sack, negotiation)
 	fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, fd);
 	EXPECT_TRUE(tcpi_sack(fd));
-	close(fd);
+	peer_env_abort(fd);
 
 	peer_conn_init(&c3, &e->p, variant->family, LOCAL_PORT, PEER_PORT + 2);
 	ASSERT_EQ(0, peer_send(&c3, "S 0:0(0) win 65535 " SYN_NOSACK,
@@ -189,7 +189,7 @@ TEST_F(sack, negotiation)
 	/* Out-of-order data without SACK: a plain duplicate ACK. */
 	ASSERT_EQ(0, peer_send(&c3, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(&c3, ACK_PLAIN, 1));
-	close(fd);
+	peer_env_abort(fd);
 
 	/* Active open: the SYN offers it. */
 	peer_conn_init(&c2, &e->p, variant->family, 0, PEER_PORT + 3);
@@ -403,7 +403,7 @@ TEST_F(sack, sysctl_sack_off)
 	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1));
 	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1));
-	close(fd);
+	peer_env_abort(fd);
 
 	peer_conn_init(&c2, &e->p, variant->family, 0, PEER_PORT + 3);
 	e->fd = socket(variant->family, SOCK_STREAM | SOCK_NONBLOCK, e->proto);

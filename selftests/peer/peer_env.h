@@ -138,17 +138,24 @@ static inline void peer_env_setup_rfc6675(struct __test_metadata *_metadata,
 
 /*
  * Close with SO_LINGER 0: a RST, no orphan. The peer is gone with its
- * TUN, so an orphan would retransmit its FIN into nothing for minutes and,
- * on ltcp, hold ltcp.ko that long (ltcp_unload.sh runs last).
+ * TUN, so an orphan would retransmit its FIN into nothing for
+ * tcp_orphan_retries' 100 s and, on ltcp, hold ltcp.ko that long
+ * (ltcp_unload.sh runs last). Every socket a test accepts or connects
+ * ends this way.
  */
-static inline void peer_env_teardown(struct peer_env *e)
+static inline void peer_env_abort(int fd)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
-	if (e->fd >= 0) {
-		setsockopt(e->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		close(e->fd);
-	}
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
+static inline void peer_env_teardown(struct peer_env *e)
+{
+	peer_env_abort(e->fd);
 	if (e->lfd >= 0)
 		close(e->lfd);
 	peer_close(&e->p);
