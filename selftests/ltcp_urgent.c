@@ -220,7 +220,7 @@ TEST_F(urg, poll_pri)
 	ASSERT_EQ(1, send(self->snd, "x", 1, MSG_OOB));
 	/* A waiter in epoll_wait() is woken by the byte's arrival. */
 	ASSERT_EQ(1, epoll_wait(ep, &ee, 1, 2000));
-	EXPECT_EQ(EPOLLPRI, ee.events);
+	EXPECT_EQ((uint32_t)EPOLLPRI, ee.events);
 	close(ep);
 	ev = wait_for(self->rcv, POLLIN | POLLPRI | POLLRDBAND | POLLRDNORM,
 		      2000);
