@@ -496,12 +496,14 @@ TEST_F(tcp, urgent_send)
 	ASSERT_EQ(2, send(e->fd, "ef", 2, 0));
 	ASSERT_EQ(0, peer_expect(c, "P. 5:7(2) ack 1 <nop,nop,TS val * ecr %u>",
 				 c->ts_last));
-	/* Nagle would hold "h" behind the unacknowledged short "g". */
-	ASSERT_EQ(1, send(e->fd, "g", 1, 0));
-	ASSERT_EQ(0, peer_expect(c, "P. 7:8(1) ack 1 <nop,nop,TS val * ecr %u>",
+	/* Nagle would hold "g" behind the unacknowledged short "ef". */
+	ASSERT_EQ(1, send(e->fd, "g", 1, MSG_OOB));
+	ASSERT_EQ(0, peer_expect(c, "PU. 7:8(1) ack 1 urg 1 <nop,nop,TS val * ecr %u>",
 				 c->ts_last));
-	ASSERT_EQ(1, send(e->fd, "h", 1, MSG_OOB));
-	ASSERT_EQ(0, peer_expect(c, "PU. 8:9(1) ack 1 urg 1 <nop,nop,TS val * ecr %u>",
+	EXPECT_GT(150, peer_rx_delay_ms(c));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 8 <nop,nop,TS>"));
+	ASSERT_EQ(1, send(e->fd, "h", 1, 0));
+	ASSERT_EQ(0, peer_expect(c, "P. 8:9(1) ack 1 <nop,nop,TS val * ecr %u>",
 				 c->ts_last));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 9 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect_none(c, 100));
