@@ -543,6 +543,7 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	} else {
 		/* New data acknowledged. */
 		tp->snd_una = ack;
+		ltcp_urg_acked(sk);
 		tp->bytes_acked += ack - prior_una;
 		lsk->dupacks = 0;
 		acked = ltcp_clean_rtx_queue(sk, ack, &rtt_us, &rs);
@@ -1086,6 +1087,8 @@ syn_challenge:
 		ltcp_reset(sk);
 		goto drop;
 	}
+	/* Sixth: the URG bit (and an urgent byte this segment brings). */
+	ltcp_urg_rcv(sk, skb);
 	if (cb->end_seq != cb->seq)
 		ltcp_ecn_rcv(sk, skb, &ack_now);
 	__skb_pull(skb, th->doff * 4);

@@ -151,6 +151,8 @@ struct rate_sample;
  * @sacked_any: @high_sacked is valid (something was SACKed since snd_una
  *	last passed it)
  * @fin_queued: close() or shutdown(SHUT_WR) queued our FIN
+ * @urg_mode: send(MSG_OOB) set tcp_sock.snd_up (SND.UP) and it is not
+ *	acknowledged yet: segments before it carry URG (urgent.c)
  * @pacing_idle: the write queue ran empty since the last paced departure
  * @data_rcvtime: jiffies when data last arrived, to tell an interactive
  *	exchange (our data follows the peer's quickly) from the rest
@@ -180,7 +182,8 @@ struct ltcp_sock {
 	u8 in_recovery:1,
 	   fin_queued:1,
 	   pacing_idle:1,
-	   sacked_any:1;
+	   sacked_any:1,
+	   urg_mode:1;
 };
 
 /**
@@ -407,6 +410,13 @@ void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
 bool ltcp_segment_valid(struct sk_buff *skb);
 void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
 void ltcp_icmp_error(struct sock *sk, int err);
+
+/* urgent.c */
+void ltcp_urg_rcv(struct sock *sk, const struct sk_buff *skb);
+int ltcp_urg_recv(struct sock *sk, struct msghdr *msg, size_t len, int flags);
+void ltcp_urg_send(struct sock *sk);
+void ltcp_urg_acked(struct sock *sk);
+u16 ltcp_urg_xmit_ptr(const struct sock *sk, u32 seq);
 
 /* output.c */
 int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);

@@ -214,6 +214,7 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	bool acks_new_data = tp->rcv_nxt != tp->rcv_wup;
 	unsigned int hlen;
 	struct tcphdr *th;
+	u16 urg;
 	u8 flags;
 
 	if (clone) {
@@ -256,6 +257,9 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	flags = cb->flags | ltcp_ecn_xmit(sk, cb, skb->len);
 	if (sk->sk_state != TCP_SYN_SENT)
 		flags |= LTCP_ACK;
+	urg = ltcp_urg_xmit_ptr(sk, cb->seq);
+	if (urg)
+		flags |= LTCP_URG;
 	memset(th, 0, sizeof(*th));
 	th->source = inet->inet_sport;
 	th->dest = inet->inet_dport;
@@ -263,6 +267,7 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	th->ack_seq = htonl(tp->rcv_nxt);
 	th->doff = hlen >> 2;
 	((u8 *)th)[13] = flags;
+	th->urg_ptr = htons(urg);
 	if (syn) {
 		/* RFC 7323 2.2: the window of a SYN is never scaled. Linux
 		 * offers whole segments: rounded down to the MSS.
@@ -538,7 +543,10 @@ static bool ltcp_nagle_holds(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (skb->len >= ltcp_current_mss(sk) ||
+	/* Urgent data goes at once, as Linux sends it (RFC 9293 3.8.5:
+	 * the receiver should learn of it as soon as possible).
+	 */
+	if (skb->len >= ltcp_current_mss(sk) || ltcp_sk(sk)->urg_mode ||
 	    (LTCP_SKB_CB(skb)->flags & LTCP_FIN) ||
 	    !skb_queue_is_last(&sk->sk_write_queue, skb))
 		return false;

@@ -405,6 +405,8 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	tp->snd_cwnd_cnt = 0;
 	ltcp_sk(sk)->fin_queued = 0;
 	ltcp_sk(sk)->in_recovery = 0;
+	ltcp_sk(sk)->urg_mode = 0;
+	WRITE_ONCE(tp->urg_data, 0);
 	icsk->icsk_backoff = 0;
 	icsk->icsk_retransmits = 0;
 	icsk->icsk_rto = LTCP_TIMEOUT_INIT;
@@ -488,7 +490,8 @@ static int ltcp_alloc_size(struct msghdr *msg, int mss)
  * ltcp_sendmsg() - proto.sendmsg: copy user data into segments of one MSS
  *	and send what the windows allow
  * @sk: the socket
- * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE)
+ * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE, MSG_OOB:
+ *	the last byte written is urgent)
  * @size: its length
  *
  * Return: bytes queued, or a negative errno (EPIPE after the connection
@@ -552,6 +555,8 @@ wait_for_memory:
 		if (err)
 			goto out_err;
 	}
+	if (copied && (flags & MSG_OOB))
+		ltcp_urg_send(sk);
 	/* Linux marks the end of each write with PSH. */
 	if (copied && !(flags & MSG_MORE)) {
 		struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
@@ -576,6 +581,8 @@ wait_for_memory:
 
 out_err:
 	if (copied) {
+		if (flags & MSG_OOB)
+			ltcp_urg_send(sk);
 		ltcp_push_pending(sk);
 		release_sock(sk);
 		return copied;
@@ -654,12 +661,33 @@ static int ltcp_recv_blocked(struct sock *sk, int copied, long timeo)
 	return 0;
 }
 
+/*
+ * The reader took @skb up to @end (bytes from its start): free it if that
+ * is all of it, and forget an urgent byte it has gone past (tcp(7): data
+ * before and after the mark; recv(MSG_OOB) finds nothing any more).
+ */
+static void ltcp_urg_passed(struct sock *sk, struct sk_buff *skb, u32 end,
+			    int flags)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (flags & MSG_PEEK)
+		return;
+	if (end == skb->len) {
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		__kfree_skb(skb);
+	}
+	if (tp->urg_data && ltcp_after(tp->copied_seq, tp->urg_seq))
+		WRITE_ONCE(tp->urg_data, 0);
+}
+
 /**
  * ltcp_recvmsg() - proto.recvmsg: copy in-order data to the user
  * @sk: the socket
  * @msg: where to
  * @len: at most this much
- * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC
+ * @flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC, MSG_OOB (the
+ *	urgent byte, urgent.c)
  * @addr_len: unused
  *
  * Return: bytes copied, 0 at end of stream, or a negative errno.
@@ -675,13 +703,15 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 
 	if (flags & MSG_ERRQUEUE)
 		return inet_recv_error(sk, msg, len, addr_len);
-	if (flags & MSG_OOB)
-		return -EINVAL;
 
 	lock_sock(sk);
 	copied = -ENOTCONN;
 	if (sk->sk_state == TCP_LISTEN)
 		goto out;
+	if (flags & MSG_OOB) {
+		copied = ltcp_urg_recv(sk, msg, len, flags);
+		goto out;
+	}
 	copied = 0;
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
@@ -696,6 +726,11 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		u32 offset, used;
 		bool found = false;
 
+		/* tcp(7): a read stops at the urgent mark, so that
+		 * SIOCATMARK can tell the reader it is there.
+		 */
+		if (copied && tp->urg_data && tp->urg_seq == *seq)
+			break;
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			last = skb;
 			offset = *seq - LTCP_SKB_CB(skb)->seq;
@@ -706,6 +741,22 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		}
 		if (found) {
 			used = min_t(size_t, skb->len - offset, len);
+			if (tp->urg_data) {
+				u32 to_mark = tp->urg_seq - *seq;
+
+				if (!to_mark &&
+				    !sock_flag(sk, SOCK_URGINLINE)) {
+					/* At the urgent byte, out of band:
+					 * step over it.
+					 */
+					*seq += 1;
+					ltcp_urg_passed(sk, skb, offset + 1,
+							flags);
+					continue;
+				}
+				if (to_mark && to_mark < used)
+					used = to_mark;
+			}
 			if (!(flags & MSG_TRUNC) &&
 			    skb_copy_datagram_msg(skb, offset, msg, used)) {
 				if (!copied)
@@ -715,10 +766,7 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			*seq += used;
 			copied += used;
 			len -= used;
-			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
-				__skb_unlink(skb, &sk->sk_receive_queue);
-				__kfree_skb(skb);
-			}
+			ltcp_urg_passed(sk, skb, offset + used, flags);
 			continue;
 		}
 
@@ -787,9 +835,21 @@ __poll_t ltcp_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
-		if (READ_ONCE(tp->rcv_nxt) != READ_ONCE(tp->copied_seq) &&
-		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+		u32 copied_seq = READ_ONCE(tp->copied_seq);
+		u16 urg_data = READ_ONCE(tp->urg_data);
+		u32 avail = READ_ONCE(tp->rcv_nxt) - copied_seq;
+
+		/* An urgent byte read out of band, next in line, is not
+		 * something read() would return.
+		 */
+		if (avail && urg_data && READ_ONCE(tp->urg_seq) == copied_seq &&
+		    !sock_flag(sk, SOCK_URGINLINE))
+			avail--;
+		if (avail && !skb_queue_empty_lockless(&sk->sk_receive_queue))
 			mask |= EPOLLIN | EPOLLRDNORM;
+		/* The urgent byte is here and not read (tcp(7)). */
+		if (urg_data & TCP_URG_VALID)
+			mask |= EPOLLPRI;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (ltcp_stream_is_writeable(sk)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
@@ -817,7 +877,7 @@ __poll_t ltcp_poll(struct file *file, struct socket *sock,
 }
 
 /**
- * ltcp_ioctl() - proto.ioctl: SIOCINQ, SIOCOUTQ, SIOCOUTQNSD
+ * ltcp_ioctl() - proto.ioctl: SIOCINQ, SIOCOUTQ, SIOCOUTQNSD, SIOCATMARK
  * @sk: the socket
  * @cmd: the request
  * @arg: user pointer to an int
@@ -846,6 +906,11 @@ int ltcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
 		answ = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+		break;
+	case SIOCATMARK:
+		/* Is the next byte to read the urgent one (tcp(7))? */
+		answ = READ_ONCE(tp->urg_data) &&
+		       READ_ONCE(tp->urg_seq) == READ_ONCE(tp->copied_seq);
 		break;
 	default:
 		return -ENOIOCTLCMD;

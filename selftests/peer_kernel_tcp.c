@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -399,6 +400,113 @@ TEST_F(tcp, synack_retransmit)
 	EXPECT_GE(1500, d1);
 	EXPECT_LE(1950, d2);
 	EXPECT_GE(2800, d2);
+}
+
+/* recv(MSG_OOB | @flags): the byte, or -errno. */
+static int recv_oob(int fd, int flags)
+{
+	unsigned char b;
+	ssize_t n = recv(fd, &b, 1, MSG_OOB | flags);
+
+	if (n < 0)
+		return -errno;
+	return n == 1 ? b : -1000;
+}
+
+static int atmark(int fd)
+{
+	int v = -1;
+
+	return ioctl(fd, SIOCATMARK, &v) ? -errno : v;
+}
+
+/*
+ * (7) Urgent data from the peer (RFC 9293 3.10.7.4, sixth step; RFC 6093:
+ * the pointer is one past the urgent byte, as Linux sends it): read()
+ * stops at the mark and skips the byte, recv(MSG_OOB) returns it. A
+ * pointer beyond the segment announces a byte not here yet: recv(MSG_OOB)
+ * is EAGAIN and POLLPRI unset until a later segment brings it.
+ */
+TEST_F(tcp, urgent_receive)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	char buf[64], want[64];
+	int i;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+
+	ASSERT_EQ(0, peer_send(c, "PU. 1:5(4) ack 1 urg 4 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 5 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	ASSERT_NE(0, poll(&(struct pollfd){ .fd = e->fd, .events = POLLPRI },
+			  1, 1000));
+	EXPECT_EQ(3, recv(e->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	peer_pattern(want, 1, 4);
+	EXPECT_EQ(0, memcmp(buf, want, 3));
+	EXPECT_EQ(1, atmark(e->fd));
+	EXPECT_EQ((unsigned char)want[3], recv_oob(e->fd, 0));
+	EXPECT_EQ(-1, recv(e->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* Urgent byte at relative sequence 12: 5 + 8, less one. */
+	ASSERT_EQ(0, peer_send(c, "PU. 5:7(2) ack 1 urg 8 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 7 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	EXPECT_EQ(-EAGAIN, recv_oob(e->fd, MSG_DONTWAIT));
+	EXPECT_EQ(0, poll(&(struct pollfd){ .fd = e->fd, .events = POLLPRI },
+			  1, 0));
+	EXPECT_EQ(2, recv(e->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(0, peer_send(c, "P. 7:15(8) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 15 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	ASSERT_NE(0, poll(&(struct pollfd){ .fd = e->fd, .events = POLLPRI },
+			  1, 1000));
+	EXPECT_EQ(5, recv(e->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	peer_pattern(want, 7, 8);
+	EXPECT_EQ(0, memcmp(buf, want, 5));
+	EXPECT_EQ(1, atmark(e->fd));
+	EXPECT_EQ((unsigned char)want[5], recv_oob(e->fd, 0));
+	EXPECT_EQ(2, recv(e->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(want[6 + i], buf[i]);
+}
+
+/*
+ * (8) send(MSG_OOB): URG with the pointer one past the last byte of the
+ * write (RFC 6093, Linux's convention); urgent data is not held by Nagle;
+ * once the urgent byte is acknowledged, segments carry no URG.
+ */
+TEST_F(tcp, urgent_send)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+
+	ASSERT_EQ(4, send(e->fd, "abcd", 4, MSG_OOB));
+	ASSERT_EQ(0, peer_expect(c, "PU. 1:5(4) ack 1 urg 4 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	ASSERT_EQ(0, memcmp(peer_data(&c->last), "abcd", 4));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 5 <nop,nop,TS>"));
+	ASSERT_EQ(2, send(e->fd, "ef", 2, 0));
+	ASSERT_EQ(0, peer_expect(c, "P. 5:7(2) ack 1 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	/* Nagle would hold "g" behind the unacknowledged short "ef". */
+	ASSERT_EQ(1, send(e->fd, "g", 1, MSG_OOB));
+	ASSERT_EQ(0, peer_expect(c, "PU. 7:8(1) ack 1 urg 1 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	EXPECT_GT(150, peer_rx_delay_ms(c));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 8 <nop,nop,TS>"));
+	ASSERT_EQ(1, send(e->fd, "h", 1, 0));
+	ASSERT_EQ(0, peer_expect(c, "P. 8:9(1) ack 1 <nop,nop,TS val * ecr %u>",
+				 c->ts_last));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 9 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect_none(c, 100));
 }
 
 /*
