@@ -565,7 +565,10 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	/* RFC 6675 section 5: the scoreboard first (Update()), then
 	 * IsLost() for every hole.
 	 */
-	if (sack && opt->num_sacks && tp->packets_out)
+	/* With nothing left in flight only a D-SACK can be in the blocks:
+	 * it is counted all the same (RFC 2883 section 4).
+	 */
+	if (sack && opt->num_sacks)
 		ltcp_sack_tag(sk, opt, &rs);
 	if (ack != prior_una)
 		ltcp_ack_cwnd(sk, ack, acked);

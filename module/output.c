@@ -498,6 +498,10 @@ static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	cb->retrans++;
 	tp->total_retrans++;
 	ltcp_prr_sent(sk);
+	/* Data was sent: no idle restart of the window after it (RFC 5681
+	 * 4.1 counts from the last segment sent, resent ones included).
+	 */
+	tp->lsndtime = tcp_jiffies32;
 	tp->retrans_stamp = tcp_time_stamp(tp);
 	if (!(cb->state & LTCP_SKB_RETRANS)) {
 		cb->state |= LTCP_SKB_RETRANS;

@@ -5,10 +5,15 @@
  * The stack under test accepts a connection from the scripted peer (MSS
  * 1000, sackOK, no timestamps, a 128000-byte window) and writes a flight
  * of segments; the last ones are "lost" (the peer never ACKs them) and the
- * peer checks what comes next and when:
+ * peer checks what comes next and when. The peer ACKs the SYN-ACK
+ * HS_DELAY_MS late: that first RTT sample makes SRTT large enough that the
+ * PTO (2 * SRTT), the RTO (SRTT + 4 * RTTVAR, at least 200 ms) and the
+ * peer's own reading time stand apart on a loaded machine (with a 1 ms
+ * SRTT the PTO armed when the flight leaves fired before the peer had read
+ * it).
  *
- * tail_retrans		the last segment lost, no new data: after about
- *			2 * SRTT, well before the RTO, the last segment comes
+ * tail_retrans		segments 9 and 10 lost, no new data: after about
+ *			2 * SRTT, well before the RTO, segment 10 comes
  *			again (the probe); TcpExtTCPLossProbes moves,
  *			TcpExtTCPTimeouts does not. An ACK beyond the probe
  *			without a D-SACK then says the probe repaired a loss
@@ -17,12 +22,16 @@
  * tail_dsack		the same, but the ACK of the probe carries a D-SACK
  *			of it (the original had arrived, its ACK was lost):
  *			no reduction, TcpExtTCPLossProbeRecovery stays 0.
+ * tail_one		only segment 10 lost: one segment in flight, so the
+ *			PTO adds the worst-case delayed ACK (200 ms) and is
+ *			capped by the RTO: the probe comes about when the RTO
+ *			would, and is still a probe, not a timeout.
  * new_data_probe	data waits behind a full congestion window when the
  *			flight's tail is lost: the probe is that new segment,
  *			sent whatever cwnd says.
  * no_tlp		early_retrans=0 (net.ipv4.tcp_early_retrans or
- *			net.ltcp.early_retrans): no probe, the RTO repairs the
- *			tail (TcpExtTCPTimeouts).
+ *			net.ltcp.early_retrans): no probe, the RTO resends
+ *			segment 9 (TcpExtTCPTimeouts).
  *
  * The counters are read from /proc/net/netstat of the test's namespace,
  * where nstat reads them.
@@ -52,6 +61,7 @@
 #define MSS		1000
 #define NSEG		10
 #define SSTHRESH_INF	0x7fffffffU	/* TCP_INFINITE_SSTHRESH */
+#define HS_DELAY_MS	100	/* the handshake's RTT sample */
 
 #define SEG		"[P]. %u:%u(1000) ack 1"
 #define ACK		". 1:1(0) ack %u win 1000"
@@ -134,6 +144,7 @@ static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
 			       MSS));
 	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
+	usleep(HS_DELAY_MS * 1000);
 	ASSERT_EQ(0, peer_send(&e->c, ACK, 1));
 	e->fd = peer_env_accept(_metadata, e);
 	ASSERT_LE(0, e->fd);
@@ -157,34 +168,40 @@ static void get_info(struct __test_metadata *_metadata, int fd,
 }
 
 /*
- * The probe came when a PTO (RFC 8985 section 7.2: 2 * SRTT with more than
- * one segment in flight) would fire, not when the RTO would: no earlier
- * than 2 * SRTT less a timer tick (4 ms at HZ=250) and some slack, and
- * clearly before the RTO. The counters tell the probe from a timeout
- * whatever the machine's load.
+ * The probe came when a PTO (RFC 8985 section 7.2) would fire, not when
+ * the RTO would. With more than one segment in flight PTO = 2 * SRTT: no
+ * earlier than that less a timer tick (4 ms at HZ=250) and some slack, and
+ * clearly before the RTO. With one (@one), PTO = 2 * SRTT + 200 ms, capped
+ * by the RTO: no earlier than the smaller of the two, less the slack. The
+ * counters tell the probe from a timeout whatever the machine's load.
  */
 static void check_probe_time(struct __test_metadata *_metadata,
-			     struct peer_env *e, double delay)
+			     struct peer_env *e, double delay, bool one)
 {
 	struct tcp_info info;
-	double srtt, rto;
+	double srtt, rto, pto;
 
 	get_info(_metadata, e->fd, &info);
 	srtt = info.tcpi_rtt / 1000.0;
 	rto = info.tcpi_rto / 1000.0;
-	TH_LOG("probe after %.1f ms: SRTT %.1f ms (2 * SRTT %.1f), RTO %.0f ms",
-	       delay, srtt, 2 * srtt, rto);
-	EXPECT_LE(2 * srtt - 6, delay) TH_LOG("probe before 2 * SRTT");
-	EXPECT_GT(rto - 20, delay) TH_LOG("probe not before the RTO");
+	pto = one ? 2 * srtt + 200 : 2 * srtt;
+	if (pto > rto)
+		pto = rto;
+	TH_LOG("probe after %.1f ms: SRTT %.1f ms, PTO %.1f ms, RTO %.0f ms",
+	       delay, srtt, pto, rto);
+	EXPECT_LE(pto - 10, delay) TH_LOG("probe before the PTO");
+	if (!one)
+		EXPECT_GT(rto - 20, delay) TH_LOG("probe not before the RTO");
 	EXPECT_EQ(1, tcpext("TCPLossProbes"));
 	EXPECT_EQ(0, tcpext("TCPTimeouts"));
 }
 
 /*
- * Segment 10 is lost; the peer ACKs 1-9 at once. No new data: the probe
- * is segment 10 again. Its ACK (10001, no D-SACK) is ambiguous (section
- * 7.4.2: the original might have arrived late); the ACK of the next data
- * goes beyond TLP.end_seq: the probe repaired a loss, ssthresh drops.
+ * Segments 9 and 10 are lost; the peer ACKs 1-8 at once. No new data: the
+ * probe is segment 10 again. Its ACK (10001, no D-SACK: segment 9 came
+ * late after all) is ambiguous (section 7.4.2: the original might have
+ * arrived late too); the ACK of the next data goes beyond TLP.end_seq:
+ * the probe repaired a loss, ssthresh drops.
  */
 TEST_F(tlp, tail_retrans)
 {
@@ -196,9 +213,9 @@ TEST_F(tlp, tail_retrans)
 	if (!e->ready)
 		return;
 	send_flight(_metadata, e, variant->family, NSEG, NSEG);
-	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG)));
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG - 1)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(NSEG), seg_start(NSEG) + MSS));
-	check_probe_time(_metadata, e, peer_rx_delay_ms(c));
+	check_probe_time(_metadata, e, peer_rx_delay_ms(c), false);
 	get_info(_metadata, e->fd, &info);
 	EXPECT_EQ(1U, info.tcpi_total_retrans);
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
@@ -220,6 +237,26 @@ TEST_F(tlp, tail_retrans)
 }
 
 /*
+ * Only segment 10 is lost: one segment in flight after the ACK of 1-9.
+ * Section 7.2: PTO = 2 * SRTT + WCDelAckT (200 ms), and never later than
+ * the RTO, which is then the earlier: the probe comes at about the RTO,
+ * as a probe (TcpExtTCPLossProbes, no timeout, no window collapse).
+ */
+TEST_F(tlp, tail_one)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	send_flight(_metadata, e, variant->family, NSEG, NSEG);
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG)));
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(NSEG), seg_start(NSEG) + MSS));
+	check_probe_time(_metadata, e, peer_rx_delay_ms(c), true);
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG) + MSS));
+}
+
+/*
  * As tail_retrans, but the ACK of the probe D-SACKs it (RFC 2883): segment
  * 10 had arrived and only its ACK was lost. No loss: the window stays.
  */
@@ -233,9 +270,9 @@ TEST_F(tlp, tail_dsack)
 	if (!e->ready)
 		return;
 	send_flight(_metadata, e, variant->family, NSEG, NSEG);
-	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG)));
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG - 1)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(NSEG), seg_start(NSEG) + MSS));
-	check_probe_time(_metadata, e, peer_rx_delay_ms(c));
+	check_probe_time(_metadata, e, peer_rx_delay_ms(c), false);
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 10001, "9001:10001"));
 	memset(b, 'y', sizeof(b));
 	ASSERT_EQ((ssize_t)MSS, send(e->fd, b, MSS, 0));
@@ -268,7 +305,7 @@ TEST_F(tlp, new_data_probe)
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(11), seg_start(12)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(12), seg_start(13)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(13), seg_start(14)));
-	check_probe_time(_metadata, e, peer_rx_delay_ms(c));
+	check_probe_time(_metadata, e, peer_rx_delay_ms(c), false);
 	get_info(_metadata, e->fd, &info);
 	EXPECT_EQ(0U, info.tcpi_total_retrans) TH_LOG("the probe was a resend");
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(14)));
@@ -292,8 +329,8 @@ TEST_F(tlp, no_tlp)
 		return;
 	ASSERT_EQ(0, peer_env_write_sysctl(knob, 0));
 	send_flight(_metadata, e, variant->family, NSEG, NSEG);
-	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG)));
-	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(NSEG), seg_start(NSEG) + MSS));
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG - 1)));
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(NSEG - 1), seg_start(NSEG)));
 	delay = peer_rx_delay_ms(c);
 	get_info(_metadata, e->fd, &info);
 	TH_LOG("resent after %.1f ms (RTO now %.0f ms)", delay,
