@@ -509,7 +509,7 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	u32 prior_una = tp->snd_una;
 	u32 ca_flags = CA_ACK_SLOWPATH;
 	bool sack = tp->rx_opt.sack_ok;
-	bool head_lost = false, dup3 = false, entered = false;
+	bool head_lost = false, dup3 = false, entered = false, dup = false;
 	u32 acked = 0;
 	long rtt_us = -1;
 
@@ -535,6 +535,7 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 		if (tp->packets_out && cb->seq == cb->end_seq &&
 		    !(ca_flags & CA_ACK_WIN_UPDATE) &&
 		    !(cb->flags & (LTCP_SYN | LTCP_FIN))) {
+			dup = true;
 			lsk->dupacks++;
 			dup3 = lsk->dupacks == 3;
 			if (!sack)
@@ -565,12 +566,17 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	/* RFC 6675 section 5: the scoreboard first (Update()), then
 	 * IsLost() for every hole.
 	 */
-	if (sack && opt->num_sacks && tp->packets_out)
+	/* With nothing left in flight only a D-SACK can be in the blocks:
+	 * it is counted all the same (RFC 2883 section 4).
+	 */
+	if (sack && opt->num_sacks)
 		ltcp_sack_tag(sk, opt, &rs);
 	if (ack != prior_una)
 		ltcp_ack_cwnd(sk, ack, acked);
 	if (sack)
 		head_lost = ltcp_sack_mark_lost(sk);
+	/* RFC 8985 section 7.4: did a loss probe repair a loss? */
+	ltcp_tlp_ack(sk, ack, opt, dup);
 	/* Enter recovery on DupThresh duplicate ACKs (RFC 5681 3.2, RFC 6675
 	 * section 5 step 3) or, with SACK, once the first unacknowledged
 	 * segment IsLost() (step 2); not again before SND.UNA reaches the
@@ -613,9 +619,12 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 
 	if (acked) {
 		ltcp_sndbuf_expand(sk);
-		if (tp->packets_out)
+		/* RFC 6298 5.3, or the loss probe timer in its place
+		 * (RFC 8985 section 7.2).
+		 */
+		if (tp->packets_out && !ltcp_tlp_arm(sk, true))
 			ltcp_rearm_rto(sk);
-		else
+		else if (!tp->packets_out)
 			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
 	}
 	ltcp_push_pending(sk);

@@ -16,6 +16,15 @@
 
 #define LTCP_VERSION	"0.2.0"
 
+/* net.ltcp.early_retrans and net.ltcp.recovery, with Linux's meaning
+ * (ip-sysctl.rst: tcp_early_retrans, tcp_recovery).
+ */
+#define LTCP_EARLY_RETRANS_TLP	3	/* 3 or 4: TLP on; 0 (1, 2): off */
+#define LTCP_RECOVERY_RACK	0x1	/* RACK loss detection */
+#define LTCP_RECOVERY_STATIC_REO 0x2	/* RACK's window stays min_RTT/4 */
+#define LTCP_RECOVERY_NO_DUPTHRESH 0x4	/* no DupThresh with RACK */
+#define LTCP_RECOVERY_MASK	0x7
+
 /* Sequence space arithmetic, RFC 9293 section 3.4 (modulo 2^32). */
 static inline bool ltcp_before(u32 a, u32 b)
 {
@@ -429,6 +438,8 @@ void ltcp_send_active_reset(struct sock *sk, gfp_t gfp);
 void ltcp_send_fin(struct sock *sk);
 void ltcp_retransmit_head(struct sock *sk);
 void ltcp_mark_lost(struct sock *sk, struct sk_buff *skb);
+bool ltcp_send_probe_new(struct sock *sk);
+bool ltcp_retransmit_last(struct sock *sk);
 void ltcp_mtu_reduced(struct sock *sk, u32 mtu);
 void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb);
 int ltcp_rcv_space(const struct sock *sk);
@@ -508,6 +519,12 @@ void ltcp_prr_init(struct sock *sk);
 void ltcp_prr_ack(struct sock *sk, u32 delivered);
 void ltcp_prr_sent(struct sock *sk);
 
+/* tlp.c: Tail Loss Probe (RFC 8985 section 7) */
+bool ltcp_tlp_arm(struct sock *sk, bool restart);
+void ltcp_tlp_fire(struct sock *sk);
+void ltcp_tlp_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt,
+		  bool dupack);
+
 /* sack.c: the sender's scoreboard (RFC 2018, RFC 2883, RFC 6675) */
 u32 ltcp_sack_tag(struct sock *sk, const struct ltcp_options *opt,
 		  struct rate_sample *rs);
@@ -565,6 +582,9 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @window_scaling: net.ltcp.window_scaling: offer RFC 7323 window scaling
  * @sack: net.ltcp.sack: offer and accept SACK (RFC 2018)
  * @dsack: net.ltcp.dsack: report duplicates (RFC 2883)
+ * @early_retrans: net.ltcp.early_retrans (tcp_early_retrans): 3 or 4
+ *	enable Tail Loss Probes (RFC 8985 section 7), 0 to 2 do not
+ * @recovery: net.ltcp.recovery (tcp_recovery): LTCP_RECOVERY_* bits
  * @ecn: net.ltcp.ecn: 0 no ECN, 1 request and accept it, 2 accept it
  * @tw_reuse_mode: net.ltcp.tw_reuse: 0, 1, or 2 for loopback only (not
  *	"tw_reuse": inet_timewait_sock.h has a macro of that name)
@@ -594,6 +614,8 @@ struct ltcp_net {
 	int window_scaling;
 	int sack;
 	int dsack;
+	int early_retrans;
+	int recovery;
 	int ecn;
 	int tw_reuse_mode;
 	int synack_retries;

@@ -503,6 +503,10 @@ static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	cb->retrans++;
 	tp->total_retrans++;
 	ltcp_prr_sent(sk);
+	/* Data was sent: no idle restart of the window after it (RFC 5681
+	 * 4.1 counts from the last segment sent, resent ones included).
+	 */
+	tp->lsndtime = tcp_jiffies32;
 	tp->retrans_stamp = tcp_time_stamp(tp);
 	if (!(cb->state & LTCP_SKB_RETRANS)) {
 		cb->state |= LTCP_SKB_RETRANS;
@@ -586,6 +590,46 @@ static void ltcp_ca_tx_start(struct sock *sk)
 		ca->cwnd_event(sk, CA_EVENT_TX_START);
 }
 
+/*
+ * Send @skb, the first unsent segment (send_head), and move send_head and
+ * snd_nxt past it. Return: 0, or the error of the transmission (nothing
+ * moved).
+ */
+static int ltcp_send_new_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	int err;
+
+	if (!tp->packets_out)
+		ltcp_ca_tx_start(sk);
+	/* Data that answers the peer's within the delayed-ACK time:
+	 * an interactive exchange, whose ACKs ride on the replies
+	 * ("pingpong": held, not sent on read nor in quick mode).
+	 */
+	if ((u32)(tcp_jiffies32 - lsk->data_rcvtime) < LTCP_DELACK_MIN &&
+	    lsk->data_rcvtime)
+		inet_csk_enter_pingpong_mode(sk);
+	ltcp_rate_skb_sent(sk, skb);
+	err = ltcp_transmit_skb(sk, skb, true);
+	if (err)
+		return err;
+	ltcp_pacing_sent(sk, skb->len);
+	lsk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			 NULL : skb->next;
+	tp->snd_nxt = LTCP_SKB_CB(skb)->end_seq;
+	if (skb->len < ltcp_current_mss(sk))
+		tp->snd_sml = tp->snd_nxt;
+	tp->packets_out++;
+	ltcp_prr_sent(sk);
+	tp->lsndtime = tcp_jiffies32;
+	/* The window is open: a zero-window episode (and its
+	 * TCP_USER_TIMEOUT clock) is over.
+	 */
+	inet_csk(sk)->icsk_probes_tstamp = 0;
+	return 0;
+}
+
 /**
  * ltcp_push_pending() - send what the windows allow
  * @sk: the socket, owned by the caller
@@ -598,8 +642,8 @@ void ltcp_push_pending(struct sock *sk)
 {
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
+	bool sent = false, sent_new = false;
 	struct sk_buff *skb;
-	bool sent = false;
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
 		return;
@@ -635,32 +679,10 @@ void ltcp_push_pending(struct sock *sk)
 		}
 		if (ltcp_nagle_holds(sk, skb))
 			break;
-		if (!tp->packets_out)
-			ltcp_ca_tx_start(sk);
-		/* Data that answers the peer's within the delayed-ACK time:
-		 * an interactive exchange, whose ACKs ride on the replies
-		 * ("pingpong": held, not sent on read nor in quick mode).
-		 */
-		if ((u32)(tcp_jiffies32 - lsk->data_rcvtime) < LTCP_DELACK_MIN &&
-		    lsk->data_rcvtime)
-			inet_csk_enter_pingpong_mode(sk);
-		ltcp_rate_skb_sent(sk, skb);
-		if (ltcp_transmit_skb(sk, skb, true))
+		if (ltcp_send_new_skb(sk, skb))
 			break;
-		ltcp_pacing_sent(sk, skb->len);
-		lsk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				 NULL : skb->next;
-		tp->snd_nxt = LTCP_SKB_CB(skb)->end_seq;
-		if (skb->len < ltcp_current_mss(sk))
-			tp->snd_sml = tp->snd_nxt;
-		tp->packets_out++;
-		ltcp_prr_sent(sk);
-		tp->lsndtime = tcp_jiffies32;
-		/* The window is open: a zero-window episode (and its
-		 * TCP_USER_TIMEOUT clock) is over.
-		 */
-		inet_csk(sk)->icsk_probes_tstamp = 0;
 		sent = true;
+		sent_new = true;
 	}
 	if (!lsk->send_head) {
 		ltcp_rate_check_app_limited(sk);
@@ -669,8 +691,67 @@ void ltcp_push_pending(struct sock *sk)
 	tp->is_cwnd_limited = tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
 	if (tp->packets_out > tp->max_packets_out)
 		tp->max_packets_out = tp->packets_out;
+	/* RFC 8985 section 7.2: new data sent outside recovery (re)starts
+	 * the loss probe timer; otherwise the RTO runs (RFC 6298 5.1: started
+	 * when it is not running).
+	 */
+	if (sent_new && ltcp_tlp_arm(sk, false))
+		return;
 	if (sent && inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
 		ltcp_rearm_rto(sk);
+}
+
+/**
+ * ltcp_send_probe_new() - send the first unsent segment whatever the
+ *	congestion window says, if the peer's window takes it
+ * @sk: the socket, owned by the caller
+ *
+ * RFC 8985 section 7.3: a loss probe of new data (at most one MSS).
+ *
+ * Return: true if it was sent.
+ */
+bool ltcp_send_probe_new(struct sock *sk)
+{
+	struct sk_buff *skb = ltcp_sk(sk)->send_head;
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!skb)
+		return false;
+	if (skb->len > ltcp_current_mss(sk) &&
+	    ltcp_fragment(sk, skb, ltcp_current_mss(sk)))
+		return false;
+	if (ltcp_after(LTCP_SKB_CB(skb)->end_seq, tp->snd_una + tp->snd_wnd))
+		return false;
+	if (ltcp_send_new_skb(sk, skb))
+		return false;
+	if (!ltcp_sk(sk)->send_head)
+		ltcp_rate_check_app_limited(sk);
+	if (tp->packets_out > tp->max_packets_out)
+		tp->max_packets_out = tp->packets_out;
+	return true;
+}
+
+/**
+ * ltcp_retransmit_last() - send the last segment sent again
+ * @sk: the socket, owned by the caller
+ *
+ * RFC 8985 section 7.3: a loss probe without new data to send. A SACKed
+ * segment is not resent (RFC 6675 5.1: it was received). A last segment
+ * larger than the current MSS goes as its first MSS, as every
+ * retransmission of it does.
+ *
+ * Return: true if it was sent.
+ */
+bool ltcp_retransmit_last(struct sock *sk)
+{
+	struct sk_buff *skb = ltcp_sk(sk)->send_head;
+
+	skb = skb ? skb->prev : skb_peek_tail(&sk->sk_write_queue);
+	if (!skb || skb == (struct sk_buff *)&sk->sk_write_queue ||
+	    !tcp_sk(sk)->packets_out ||
+	    (LTCP_SKB_CB(skb)->state & LTCP_SKB_SACKED))
+		return false;
+	return !ltcp_retransmit_skb(sk, skb);
 }
 
 /**
@@ -996,6 +1077,7 @@ void ltcp_init_transfer(struct sock *sk)
 	tp->retrans_out = 0;
 	tp->sacked_out = 0;
 	tp->reordering = 3;
+	tp->tlp_high_seq = 0;
 	/* No recovery point yet: the first loss may start recovery (it was
 	 * left at 0, which blocked fast recovery for half the ISNs).
 	 */

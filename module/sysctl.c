@@ -27,6 +27,8 @@ static int ltcp_buf_min = 4096;
 static int ltcp_delack_seg_max = LTCP_DELACK_SEG_MAX;
 static int ltcp_rto_max_min = 1000;
 static int ltcp_rto_max_max = LTCP_RTO_MAX_MS;
+static int ltcp_early_retrans_max = 4;
+static int ltcp_recovery_max = LTCP_RECOVERY_MASK;
 
 static struct ltcp_net *ltcp_net_of(struct ctl_table *table, size_t offset)
 {
@@ -169,6 +171,24 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "early_retrans",
+		.data		= (void *)offsetof(struct ltcp_net, early_retrans),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ltcp_early_retrans_max,
+	},
+	{
+		.procname	= "recovery",
+		.data		= (void *)offsetof(struct ltcp_net, recovery),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ltcp_recovery_max,
+	},
+	{
 		.procname	= "tw_reuse",
 		.data		= (void *)offsetof(struct ltcp_net, tw_reuse_mode),
 		.maxlen		= sizeof(int),
@@ -287,6 +307,8 @@ static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 	ln->window_scaling = 1;
 	ln->sack = 1;
 	ln->dsack = 1;
+	ln->early_retrans = LTCP_EARLY_RETRANS_TLP;
+	ln->recovery = LTCP_RECOVERY_RACK;
 	ln->ecn = 2;
 	ln->tw_reuse_mode = 2;
 	ln->synack_retries = LTCP_SYNACK_RETRIES;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ltcp timers: the retransmission timer (RFC 6298) with the SYN and data
- * retry limits and the zero-window probe (RFC 9293 3.8.6.1), the delayed
+ * retry limits, the zero-window probe (RFC 9293 3.8.6.1) and the loss
+ * probe (RFC 8985 section 7, tlp.c) multiplexed on it, the delayed
  * ACK timer, and the FIN-WAIT-2 timer of orphaned sockets. They are the
  * inet_connection_sock timers; a timer that finds the socket owned by the
  * user leaves its work to release_sock (ltcp_release_cb).
@@ -228,6 +229,10 @@ static void ltcp_ca_loss(struct sock *sk)
 	 * SACK, sacked_out only counted duplicate ACKs: forget them.
 	 */
 	tp->retrans_out = 0;
+	/* RFC 8985 section 7: a loss probe still outstanding is superseded
+	 * by the timeout's retransmissions.
+	 */
+	tp->tlp_high_seq = 0;
 	skb = skb_peek(&sk->sk_write_queue);
 	reneged = skb && skb != lsk->send_head &&
 		  (LTCP_SKB_CB(skb)->state & LTCP_SKB_SACKED);
@@ -277,6 +282,11 @@ void ltcp_write_timer_handler(struct sock *sk)
 	}
 	event = icsk->icsk_pending;
 	icsk->icsk_pending = 0;
+
+	if (event == ICSK_TIME_LOSS_PROBE) {
+		ltcp_tlp_fire(sk);
+		return;
+	}
 
 	if (event == ICSK_TIME_PROBE0) {
 		/* RFC 9293 3.8.6.1: probe a zero window, forever while
@@ -349,6 +359,8 @@ give_up:
 			dst_negative_advice(sk);
 			__sk_dst_reset(sk);
 		}
+		/* TcpExtTCPTimeouts, as nstat shows it for Linux's TCP. */
+		NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPTIMEOUTS);
 		ltcp_ca_loss(sk);
 		ltcp_push_pending(sk);
 	}

@@ -8,7 +8,9 @@
 # timestamps, window_scaling, congestion_control,
 # available_congestion_control, rto_min_us, rto_max_ms, synack_retries,
 # max_syn_backlog, delack_seg, rmem, wmem, retries1, tw_reuse, sack (dsack
-# changes only what ACKs carry: selftests/peer_sack shows both).
+# changes only what ACKs carry: selftests/peer_sack shows both;
+# early_retrans: with rto_min_us, and selftests/peer_tlp; recovery: its default and range only,
+# ltcp has no RACK yet).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
@@ -28,7 +30,7 @@ B="ip netns exec ltcp-sy-b"
 for kv in syn_retries=6 retries2=15 keepalive_time=7200 keepalive_intvl=75 \
 	keepalive_probes=9 fin_timeout=60 timestamps=1 window_scaling=1 \
 	rto_min_us=200000 rto_max_ms=120000 synack_retries=5 delack_seg=2 \
-	retries1=3 tw_reuse=2 sack=1 dsack=1; do
+	retries1=3 tw_reuse=2 sack=1 dsack=1 early_retrans=3 recovery=1; do
 	k=${kv%%=*}
 	ltcp_check "net.ltcp.$k defaults to ${kv#*=}" \
 		test "$($A cat /proc/sys/net/ltcp/$k)" = "${kv#*=}"
@@ -40,6 +42,8 @@ ltcp_check_not "syn_retries=0 is refused" $A sysctl -qw net.ltcp.syn_retries=0 2
 ltcp_check_not "timestamps=2 is refused" $A sysctl -qw net.ltcp.timestamps=2 2>/dev/null
 ltcp_check_not "sack=2 is refused" $A sysctl -qw net.ltcp.sack=2 2>/dev/null
 ltcp_check_not "dsack=-1 is refused" $A sysctl -qw net.ltcp.dsack=-1 2>/dev/null
+ltcp_check_not "early_retrans=5 is refused" $A sysctl -qw net.ltcp.early_retrans=5 2>/dev/null
+ltcp_check_not "recovery=8 is refused" $A sysctl -qw net.ltcp.recovery=8 2>/dev/null
 
 # The qdiscs stay from here on and only filters come and go: adding and
 # removing a qdisc flips a static key, and the code patching that takes
@@ -250,9 +254,17 @@ g=($(gaps </tmp/sy-res))
 ltcp_check "rto_min_us=200000 (default): first retransmission after ${g[0]} ms" \
 	test "${g[0]:-0}" -ge 150 -a "${g[0]:-0}" -le 700
 $A sysctl -qw net.ltcp.rto_min_us=1000000
+# With a 1 s RTO the Tail Loss Probe (early_retrans=3, the default) comes
+# first: one segment in flight, PTO = 2 * SRTT + 200 ms (RFC 8985 7.2).
+rto_run 7408 >/tmp/sy-res
+g=($(gaps </tmp/sy-res))
+ltcp_check "early_retrans=3, rto_min_us=1000000: the loss probe after ${g[0]} ms" \
+	test "${g[0]:-0}" -ge 150 -a "${g[0]:-0}" -le 700
+# The RTO alone from here on (a probe would add a transmission).
+$A sysctl -qw net.ltcp.early_retrans=0
 rto_run 7406 >/tmp/sy-res
 g=($(gaps </tmp/sy-res))
-ltcp_check "rto_min_us=1000000: first retransmission after ${g[0]} ms" \
+ltcp_check "early_retrans=0, rto_min_us=1000000: first retransmission after ${g[0]} ms" \
 	test "${g[0]:-0}" -ge 950 -a "${g[0]:-0}" -le 1700
 $A sysctl -qw net.ltcp.rto_min_us=200000
 ltcp_check_not "rto_min_us=0 is refused" $A sysctl -qw net.ltcp.rto_min_us=0 2>/dev/null
@@ -268,7 +280,7 @@ ltcp_check "rto_max_ms=1000: gaps ${g[*]} ms, none over 1.5 s" \
 	test "${#g[@]}" -ge 5 -a "${max:-9999}" -le 1500
 ltcp_check "... $n transmissions in the first 5 s (the default makes 5)" \
 	test "$n" -ge 6
-$A sysctl -qw net.ltcp.rto_max_ms=120000
+$A sysctl -qw net.ltcp.rto_max_ms=120000 net.ltcp.early_retrans=3
 ltcp_check_not "rto_max_ms=999 is refused" $A sysctl -qw net.ltcp.rto_max_ms=999 2>/dev/null
 
 # 9. synack_retries and max_syn_backlog, on an ltcp listener in B whose

@@ -119,16 +119,24 @@ static inline int peer_env_write_sysctl(const char *path, int val)
 }
 
 /*
- * peer_env_setup(), and when the stack under test is the kernel's TCP,
- * its loss recovery reduced to RFC 6675 alone (no RACK, TLP, F-RTO), the
- * part ltcp has: the reference for the recovery tests.
+ * peer_env_setup(), with the loss recovery of the stack under test reduced
+ * to RFC 6675 alone: for the kernel's TCP no RACK, TLP, F-RTO; for ltcp
+ * net.ltcp.early_retrans=0 and net.ltcp.recovery=0 (no TLP, no RACK). The
+ * reference for the recovery tests written before RACK-TLP.
  */
 static inline void peer_env_setup_rfc6675(struct __test_metadata *_metadata,
 					  struct peer_env *e, int family)
 {
 	peer_env_setup(_metadata, e, family);
-	if (!e->ready || e->proto)
+	if (!e->ready)
 		return;
+	if (e->proto) {
+		ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ltcp/early_retrans",
+						   0));
+		ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ltcp/recovery",
+						   0));
+		return;
+	}
 	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_recovery",
 					   0));
 	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_early_retrans",
