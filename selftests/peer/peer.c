@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_addr.h>
 #include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 #include <netinet/tcp.h>
@@ -221,6 +222,40 @@ static void rta_add(char *msg, int type, const void *data, int len)
 }
 
 /* RTM_NEWADDR: "ip addr add ADDR/PLEN dev IF nodad". */
+/*
+ * Wait (up to 2 s) until the IPv6 address @addr on @ifindex has left the
+ * tentative state. Even with nodad, addrconf finishes it from a work
+ * queue, and only then installs the local route: a SYN sent to it a few
+ * milliseconds after peer_open() was dropped (seen as "no SYN-ACK" in the
+ * first IPv6 test of a suite, now and then).
+ */
+static void wait_ipv6_ready(int ifindex, const struct in6_addr *addr)
+{
+	char want[33], hex[33], name[IFNAMSIZ + 1];
+	unsigned int idx, plen, scope, flags;
+	int i, tries;
+	FILE *f;
+
+	for (i = 0; i < 16; i++)
+		sprintf(want + 2 * i, "%02x", addr->s6_addr[i]);
+	for (tries = 0; tries < 2000; tries++) {
+		bool tentative = true;
+
+		f = fopen("/proc/net/if_inet6", "r");
+		if (!f)
+			return;
+		while (fscanf(f, "%32s %x %x %x %x %16s", hex, &idx, &plen,
+			      &scope, &flags, name) == 6) {
+			if (idx == (unsigned int)ifindex && !strcmp(hex, want))
+				tentative = flags & IFA_F_TENTATIVE;
+		}
+		fclose(f);
+		if (!tentative)
+			return;
+		usleep(1000);
+	}
+}
+
 static int rtnl_addr_add(int ifindex, int family, const void *addr, int plen)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -349,6 +384,8 @@ int peer_open(struct peer *p, const struct peer_cfg *cfg)
 	if (p->has_ipv6 &&
 	    rtnl_addr_add(p->ifindex, AF_INET6, &p->local6, d.plen6))
 		p->has_ipv6 = false;
+	if (p->has_ipv6)
+		wait_ipv6_ready(p->ifindex, &p->local6);
 	return 0;
 fail:
 	err = errno;
