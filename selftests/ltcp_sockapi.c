@@ -303,4 +303,132 @@ TEST(accept_nonblocking_and_backlog)
 	close(l);
 }
 
+/* accept4() flags on the accepted socket, as on Linux. */
+TEST(accept4_flags)
+{
+	struct sockaddr_in addr;
+	int l, c, a, fl;
+	char b;
+
+	l = ltcp_listener(IPPROTO_LTCP, &addr);
+	ASSERT_LE(0, l);
+	c = socket(AF_INET, SOCK_STREAM, IPPROTO_LTCP);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&addr, sizeof(addr)));
+	a = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	ASSERT_LE(0, a);
+	fl = fcntl(a, F_GETFL);
+	EXPECT_TRUE(fl & O_NONBLOCK);
+	EXPECT_TRUE(fcntl(a, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(-1, recv(a, &b, 1, 0));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-1, accept4(l, NULL, NULL, 0x4000000));	/* bad flag */
+	EXPECT_EQ(EINVAL, errno);
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * A listener of @proto with backlog 1 and nobody accepting: how many of
+ * three non-blocking connects complete within 300 ms (Linux queues
+ * backlog + 1 and drops the SYNs beyond).
+ */
+static int backlog_completed(int proto)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	int l, c[3], i, done = 0;
+
+	l = socket(AF_INET, SOCK_STREAM, proto);
+	if (l < 0)
+		return -1;
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(l, (struct sockaddr *)&addr, sizeof(addr)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&addr, &len))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, proto);
+		connect(c[i], (struct sockaddr *)&addr, sizeof(addr));
+		usleep(20000);
+	}
+	usleep(300000);
+	for (i = 0; i < 3; i++) {
+		int err = -1;
+		socklen_t elen = sizeof(err);
+
+		if ((wait_event(c[i], POLLOUT, 0) & POLLOUT) &&
+		    !getsockopt(c[i], SOL_SOCKET, SO_ERROR, &err, &elen) &&
+		    !err)
+			done++;
+		close(c[i]);
+	}
+	close(l);
+	return done;
+}
+
+TEST(backlog_full_drops_syns)
+{
+	int kernel = backlog_completed(IPPROTO_TCP);
+	int ltcp = backlog_completed(IPPROTO_LTCP);
+
+	TH_LOG("backlog 1: %d of 3 connected on the kernel's TCP, %d on ltcp",
+	       kernel, ltcp);
+	EXPECT_EQ(2, kernel);
+	EXPECT_EQ(kernel, ltcp);
+}
+
+/*
+ * SO_REUSEPORT and SO_REUSEADDR binding rules (socket(7)), compared with
+ * the kernel's TCP: returns a bit mask of which steps succeeded.
+ */
+static int reuse_outcome(int proto)
+{
+	struct sockaddr_in addr;
+	int a, b, c, d, one = 1, mask = 0;
+	socklen_t len = sizeof(addr);
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a = socket(AF_INET, SOCK_STREAM, proto);
+	b = socket(AF_INET, SOCK_STREAM, proto);
+	c = socket(AF_INET, SOCK_STREAM, proto);
+	d = socket(AF_INET, SOCK_STREAM, proto);
+	if (a < 0 || b < 0 || c < 0 || d < 0)
+		return -1;
+	setsockopt(a, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	setsockopt(b, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	if (!bind(a, (struct sockaddr *)&addr, sizeof(addr)) &&
+	    !getsockname(a, (struct sockaddr *)&addr, &len) && !listen(a, 4))
+		mask |= 1;
+	/* Both with SO_REUSEPORT, same user: both may listen. */
+	if (!bind(b, (struct sockaddr *)&addr, sizeof(addr)) && !listen(b, 4))
+		mask |= 2;
+	/* Without it: the port is taken. */
+	if (!bind(c, (struct sockaddr *)&addr, sizeof(addr)))
+		mask |= 4;
+	/* SO_REUSEADDR alone does not share a listening port. */
+	setsockopt(d, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (!bind(d, (struct sockaddr *)&addr, sizeof(addr)))
+		mask |= 8;
+	close(a);
+	close(b);
+	close(c);
+	close(d);
+	return mask;
+}
+
+TEST(reuseport_and_reuseaddr)
+{
+	int kernel = reuse_outcome(IPPROTO_TCP);
+	int ltcp = reuse_outcome(IPPROTO_LTCP);
+
+	TH_LOG("bind/listen outcome mask: kernel %#x, ltcp %#x", kernel, ltcp);
+	EXPECT_EQ(3, kernel);
+	EXPECT_EQ(kernel, ltcp);
+}
+
 TEST_HARNESS_MAIN
