@@ -35,45 +35,14 @@
 #define PEER_PORT	PEER_ENV_PEER_PORT
 #define RATELIMIT_MS	600	/* beyond net.ipv4.tcp_invalid_ratelimit */
 
-/* A counter of this namespace: @name on the @prefix lines of @path. */
-static long mib(const char *path, const char *prefix, const char *name)
-{
-	static char names[8192], values[8192];
-	char *n, *v, *sn, *sv;
-	long ret = -1;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(names, sizeof(names), f)) {
-		if (strncmp(names, prefix, strlen(prefix)) ||
-		    !fgets(values, sizeof(values), f))
-			continue;
-		n = strtok_r(names, "\n ", &sn);
-		v = strtok_r(values, "\n ", &sv);
-		while (n && v) {
-			if (!strcmp(n, name)) {
-				ret = atol(v);
-				break;
-			}
-			n = strtok_r(NULL, "\n ", &sn);
-			v = strtok_r(NULL, "\n ", &sv);
-		}
-		break;
-	}
-	fclose(f);
-	return ret;
-}
-
 static long tcp_mib(const char *name)
 {
-	return mib("/proc/net/snmp", "Tcp:", name);
+	return peer_env_mib("/proc/net/snmp", "Tcp:", name);
 }
 
 static long ext_mib(const char *name)
 {
-	return mib("/proc/net/netstat", "TcpExt:", name);
+	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
 }
 
 FIXTURE(hostile) {

@@ -75,32 +75,7 @@ static u32 seg_start(int i)
 /* A TcpExt counter of this namespace, as nstat shows it; -1 if absent. */
 static long tcpext(const char *name)
 {
-	char names[8192], values[8192];
-	char *n, *v, *sn, *sv;
-	long ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/netstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(names, sizeof(names), f)) {
-		if (strncmp(names, "TcpExt:", 7) ||
-		    !fgets(values, sizeof(values), f))
-			continue;
-		n = strtok_r(names, "\n ", &sn);
-		v = strtok_r(values, "\n ", &sv);
-		while (n && v) {
-			if (!strcmp(n, name)) {
-				ret = atol(v);
-				break;
-			}
-			n = strtok_r(NULL, "\n ", &sn);
-			v = strtok_r(NULL, "\n ", &sv);
-		}
-		break;
-	}
-	fclose(f);
-	return ret;
+	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
 }
 
 FIXTURE(tlp) {

@@ -68,6 +68,42 @@ static inline bool peer_env_have_tun(void)
 }
 
 /*
+ * A counter of the test's namespace: @name on the @prefix lines of @path
+ * ("/proc/net/netstat" and "TcpExt:" for what nstat shows as TcpExt*,
+ * "/proc/net/snmp" and "Tcp:" for Tcp*); -1 if absent.
+ */
+static inline long peer_env_mib(const char *path, const char *prefix,
+				const char *name)
+{
+	static char names[8192], values[8192];
+	char *n, *v, *sn, *sv;
+	long ret = -1;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(names, sizeof(names), f)) {
+		if (strncmp(names, prefix, strlen(prefix)) ||
+		    !fgets(values, sizeof(values), f))
+			continue;
+		n = strtok_r(names, "\n ", &sn);
+		v = strtok_r(values, "\n ", &sv);
+		while (n && v) {
+			if (!strcmp(n, name)) {
+				ret = atol(v);
+				break;
+			}
+			n = strtok_r(NULL, "\n ", &sn);
+			v = strtok_r(NULL, "\n ", &sv);
+		}
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
  * A fresh namespace with the TUN, the protocol checked, the connection of
  * @family initialised; e->ready tells the test it may go on (a skip
  * leaves it false). In the test VM a missing TUN is a failure.
