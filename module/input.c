@@ -1109,6 +1109,7 @@ syn_challenge:
 	 */
 	if (skb->len && skb->len < icsk->icsk_ack.rcv_mss)
 		icsk->icsk_ack.pending |= ICSK_ACK_PUSHED;
+	ltcp_rcv_rtt_measure(sk, skb, &opt);
 	fin = ltcp_data_queue(sk, skb, &ack_now);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);

@@ -386,6 +386,12 @@ void ltcp_set_keepalive(struct sock *sk, int on);
 void ltcp_write_space(struct sock *sk);
 bool ltcp_stream_notsent_ok(const struct sock *sk, int wake);
 int ltcp_rcvbuf_max(const struct sock *sk);
+
+/* rcvbuf.c */
+void ltcp_rcvbuf_init(struct sock *sk);
+void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
+			  const struct ltcp_options *opt);
+void ltcp_rcvbuf_adjust(struct sock *sk);
 unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
 
 /* cong.c */
@@ -586,6 +592,7 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @max_syn_backlog: net.ltcp.max_syn_backlog
  * @delack_seg: net.ltcp.delack_seg: full-sized segments per delayed ACK
  * @rmem: net.ltcp.rmem: min, default and max receive buffer, in bytes
+ * @moderate_rcvbuf: net.ltcp.moderate_rcvbuf: receive-buffer autotuning
  * @wmem: net.ltcp.wmem: min, default and max send buffer, in bytes
  * @rto_min_us: net.ltcp.rto_min_us: the smallest RTO, in microseconds
  * @rto_max_ms: net.ltcp.rto_max_ms: the largest RTO, in milliseconds
@@ -614,6 +621,7 @@ struct ltcp_net {
 	int synack_retries;
 	int delack_seg;
 	int rmem[3];
+	int moderate_rcvbuf;
 	int wmem[3];
 	int max_syn_backlog;
 	int rto_min_us;

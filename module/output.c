@@ -1085,12 +1085,10 @@ void ltcp_init_transfer(struct sock *sk)
 	ltcp_sk(sk)->sacked_any = 0;
 	icsk->icsk_ca_state = TCP_CA_Open;
 	/* Buffers the application did not size itself: the receive buffer
-	 * may grow to net.ltcp.rmem[2] (a stand-in for Linux's dynamic
-	 * right-sizing), the send buffer follows the congestion window.
+	 * grows with what the application reads per round trip (rcvbuf.c),
+	 * the send buffer follows the congestion window.
 	 */
-	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
-		WRITE_ONCE(sk->sk_rcvbuf,
-			   READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
+	ltcp_rcvbuf_init(sk);
 	ltcp_sndbuf_expand(sk);
 	if (icsk->icsk_ca_ops && !icsk->icsk_ca_initialized) {
 		if (icsk->icsk_ca_ops->init)

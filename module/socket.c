@@ -787,6 +787,8 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			sk_wait_data(sk, &timeo, last);
 		}
 	}
+	if (copied > 0 && !(flags & MSG_PEEK))
+		ltcp_rcvbuf_adjust(sk);
 	ltcp_cleanup_rbuf(sk, copied);
 	sk_mem_reclaim(sk);
 	if (tp->recvmsg_inq && copied >= 0) {

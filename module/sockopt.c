@@ -219,6 +219,11 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_retrans = tp->retrans_out;
 	info->tcpi_pmtu = icsk->icsk_pmtu_cookie;
 	info->tcpi_rcv_ssthresh = tp->rcv_wnd;
+	/* The receiver's RTT estimate and the most the application read in
+	 * one round trip: receive-buffer autotuning's inputs (rcvbuf.c).
+	 */
+	info->tcpi_rcv_rtt = tp->rcv_rtt_est.rtt_us;
+	info->tcpi_rcv_space = tp->rcvq_space.space;
 	info->tcpi_rtt = tp->srtt_us >> 3;
 	info->tcpi_rttvar = tp->mdev_us >> 2;
 	info->tcpi_snd_ssthresh = tp->snd_ssthresh;

@@ -241,6 +241,15 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra1		= &ltcp_buf_min,
 	},
 	{
+		.procname	= "moderate_rcvbuf",
+		.data		= (void *)offsetof(struct ltcp_net, moderate_rcvbuf),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
 		.procname	= "wmem",
 		.data		= (void *)offsetof(struct ltcp_net, wmem),
 		.maxlen		= sizeof(int) * 3,
@@ -304,6 +313,7 @@ static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 	ln->tw_reuse_mode = 2;
 	ln->synack_retries = LTCP_SYNACK_RETRIES;
 	ln->delack_seg = LTCP_DELACK_SEG;
+	ln->moderate_rcvbuf = 1;
 	/* The buffer sizes Linux chose for this machine: the initial
 	 * namespace starts with its tcp_rmem and tcp_wmem, every other one
 	 * with the initial namespace's net.ltcp values, as Linux's own

@@ -12,8 +12,10 @@
  *                                              make a simultaneous open)
  * PROTO is the socket() protocol: 6 for the kernel's TCP (default), 253
  * for ltcp. -q VAL sets TCP_QUICKACK to VAL once connected; -w SEC waits
- * that long before reading anything (a receiver that does not read). The
- * byte counts go to standard error.
+ * that long before reading anything (a receiver that does not read); -r
+ * BYTES sets SO_RCVBUF before the connection. The byte counts go to
+ * standard error, then the receive buffer SO_RCVBUF reports at the end
+ * ("rcvbuf N": autotuning only ever grows it).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss;
 	int proto = IPPROTO_TCP;
 	int family = AF_INET;
-	int lport = 0, quickack = -1, wait_s = 0;
+	int lport = 0, quickack = -1, wait_s = 0, rcvbuf = 0;
 	pthread_t thread;
 	socklen_t len;
 	int i, fd, one = 1;
@@ -113,12 +115,17 @@ int main(int argc, char **argv)
 			quickack = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-w") && i + 1 < argc)
 			wait_s = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "-r") && i + 1 < argc)
+			rcvbuf = atoi(argv[++i]);
 	}
 	if (argc >= 3 && !strcmp(argv[1], "-l")) {
 		fd = socket(family, SOCK_STREAM, proto);
 		if (fd < 0)
 			die("socket");
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+					 sizeof(rcvbuf)))
+			die("SO_RCVBUF");
 		memset(&ss, 0, sizeof(ss));
 		ss.ss_family = family;
 		((struct sockaddr_in *)&ss)->sin_port = htons(atoi(argv[2]));
@@ -142,6 +149,9 @@ int main(int argc, char **argv)
 		conn_fd = socket(family, SOCK_STREAM, proto);
 		if (conn_fd < 0)
 			die("socket");
+		if (rcvbuf && setsockopt(conn_fd, SOL_SOCKET, SO_RCVBUF,
+					 &rcvbuf, sizeof(rcvbuf)))
+			die("SO_RCVBUF");
 		if (lport) {
 			struct sockaddr_storage local = { .ss_family = family };
 
@@ -175,8 +185,12 @@ int main(int argc, char **argv)
 	if (n < 0)
 		die("recv");
 	pthread_join(thread, NULL);
+	len = sizeof(rcvbuf);
+	if (getsockopt(conn_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len))
+		die("getsockopt SO_RCVBUF");
 	close(conn_fd);
 	fprintf(stderr, "ltcp_xfer: sent %llu received %llu\n", bytes_out,
 		bytes_in);
+	fprintf(stderr, "rcvbuf %d\n", rcvbuf);
 	return 0;
 }

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp: receive-buffer autotuning ("dynamic right-sizing").
+ *
+ * A receiver that advertises a fixed window caps a connection at window /
+ * RTT; one that advertises its largest buffer from the start commits
+ * memory (and a window the peer can see on the wire) that a slow or
+ * nearby peer never needs. As Fisk and Feng's dynamic right-sizing
+ * ("Dynamic Right-Sizing in TCP", 2001) and Linux's tcp_moderate_rcvbuf
+ * do, the buffer starts at net.ltcp.rmem[1] and grows, up to rmem[2],
+ * with what the application actually takes per round trip: a sender
+ * limited by our window delivers one window per RTT, and may double it
+ * in the next (slow start), so the buffer must hold twice that.
+ *
+ * The receiver's RTT comes from timestamps (RFC 7323 section 4: the
+ * TSecr of new data echoes the TSval of the ACK that released it) or,
+ * without them, from the time one advertised window takes to arrive, an
+ * upper bound that is exact for a window-limited sender.
+ */
+
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+/**
+ * ltcp_rcvbuf_init() - start measuring: the connection is established
+ * @sk: the socket
+ */
+void ltcp_rcvbuf_init(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->rcv_rtt_est.rtt_us = 0;
+	tp->rcv_rtt_est.seq = tp->rcv_nxt;
+	tp->rcv_rtt_est.time = 0;
+	tp->rcvq_space.space = max_t(u32, tp->rcv_wnd, 4 * tp->advmss);
+	tp->rcvq_space.seq = tp->copied_seq;
+	tp->rcvq_space.time = tcp_clock_us();
+}
+
+/* Fold one sample in: the smallest wins at once, larger ones slowly. */
+static void ltcp_rcv_rtt_update(struct tcp_sock *tp, u32 sample_us)
+{
+	u32 est = tp->rcv_rtt_est.rtt_us;
+
+	sample_us = max(sample_us, 1U);
+	if (!est || sample_us < est)
+		est = sample_us;
+	else
+		est = est - est / 8 + sample_us / 8;
+	tp->rcv_rtt_est.rtt_us = est;
+}
+
+/**
+ * ltcp_rcv_rtt_measure() - an RTT sample from a segment of new data
+ * @sk: the socket
+ * @skb: the segment, its data not yet queued
+ * @opt: its options
+ */
+void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
+			  const struct ltcp_options *opt)
+{
+	const struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u64 now = tcp_clock_us();
+
+	if (cb->end_seq == cb->seq || !ltcp_after(cb->end_seq, tp->rcv_nxt))
+		return;
+	if (opt->saw_ts && opt->tsecr) {
+		u32 ms = ltcp_ts_now() + ltcp_sk(sk)->ts_offset - opt->tsecr;
+
+		/* A TSecr from the future or minutes old is no sample. */
+		if (ms < 60 * MSEC_PER_SEC)
+			ltcp_rcv_rtt_update(tp, max_t(u32, ms * USEC_PER_MSEC,
+						      jiffies_to_usecs(1)));
+		return;
+	}
+	if (!tp->rcv_rtt_est.time) {
+		tp->rcv_rtt_est.seq = tp->rcv_nxt + tp->rcv_wnd;
+		tp->rcv_rtt_est.time = now;
+		return;
+	}
+	if (!ltcp_after(cb->end_seq, tp->rcv_rtt_est.seq))
+		return;
+	ltcp_rcv_rtt_update(tp, min_t(u64, now - tp->rcv_rtt_est.time,
+				      U32_MAX));
+	tp->rcv_rtt_est.seq = cb->end_seq + tp->rcv_wnd;
+	tp->rcv_rtt_est.time = now;
+}
+
+/**
+ * ltcp_rcvbuf_adjust() - the application read: grow the buffer if it took
+ *	more in the last round trip than in any before
+ * @sk: the socket, owned by the caller
+ */
+void ltcp_rcvbuf_adjust(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u64 now = tcp_clock_us();
+	u32 copied;
+
+	if (!tp->rcv_rtt_est.rtt_us ||
+	    now - tp->rcvq_space.time < tp->rcv_rtt_est.rtt_us)
+		return;
+	copied = tp->copied_seq - tp->rcvq_space.seq;
+	if (copied > tp->rcvq_space.space) {
+		tp->rcvq_space.space = copied;
+		if (READ_ONCE(ltcp_net(sock_net(sk))->moderate_rcvbuf) &&
+		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+		    !sk_under_memory_pressure(sk)) {
+			/* Twice this round's data, and a few segments for
+			 * reordering; the window is half the buffer (the
+			 * rest pays for skb overhead, ltcp_rcv_space()).
+			 */
+			u64 rcvwin = 2ULL * copied + 4 * tp->advmss;
+			int rcvbuf = min_t(u64, 2 * rcvwin,
+					   READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
+
+			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+		}
+	}
+	tp->rcvq_space.seq = tp->copied_seq;
+	tp->rcvq_space.time = now;
+}
