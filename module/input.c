@@ -754,16 +754,18 @@ static void ltcp_ofo_queue(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Room for @skb in the receive buffer and the TCP memory pool? When there
- * is none for data that is next in order, the out-of-order queue gives
- * its memory back, newest sequence first: data after a hole is useless
- * until the hole fills, and the peer still holds it (nothing past
- * rcv_nxt was acknowledged; once SACK is sent this is reneging, which
- * RFC 2018 section 8 allows).
+ * is none, the queued data is first copied into compact buffers
+ * (collapse.c). If that is not enough for data that is next in order, the
+ * out-of-order queue gives its memory back, newest sequence first: data
+ * after a hole is useless until the hole fills, and the peer still holds
+ * it (nothing past rcv_nxt was acknowledged; once SACK is sent this is
+ * reneging, which RFC 2018 section 8 allows).
  */
 static bool ltcp_rmem_room(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	bool in_order = !ltcp_after(LTCP_SKB_CB(skb)->seq, tp->rcv_nxt);
+	bool collapsed = false;
 
 	for (;;) {
 		struct rb_node *last;
@@ -771,6 +773,11 @@ static bool ltcp_rmem_room(struct sock *sk, struct sk_buff *skb)
 		if (atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf) &&
 		    sk_rmem_schedule(sk, skb, skb->truesize))
 			return true;
+		if (!collapsed) {
+			collapsed = true;
+			if (ltcp_collapse(sk))
+				continue;
+		}
 		last = rb_last(&tp->out_of_order_queue);
 		if (!in_order || !last)
 			return false;
@@ -796,6 +803,8 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 		kfree_skb(skb);
 		return false;
 	}
+	if (skb->len)
+		ltcp_rcv_ratio_sample(sk, skb);
 	if (!ltcp_rmem_room(sk, skb)) {
 		/* No room: drop, the peer retransmits (RFC 9293 3.8.6). */
 		*ack_now = true;

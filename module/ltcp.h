@@ -170,6 +170,9 @@ struct rate_sample;
  * @syn_retries: TCP_SYNCNT, 0 when not set. The kernel's request timer
  *	reads a listener's icsk_syn_retries instead, which ltcp_listen()
  *	sets so that ltcp's limit is the one that counts.
+ * @rcv_ratio: payload per byte of receive-buffer memory (skb truesize)
+ *	that arriving segments have shown, in 1/256ths (rcvbuf.c): the
+ *	share of free buffer the window may offer
  *
  * Loss bookkeeping uses tcp_sock's packets_out, lost_out and retrans_out
  * (tcp_packets_in_flight() reads them), kept per segment in
@@ -188,6 +191,7 @@ struct ltcp_sock {
 	u32 prr_recover_fs;
 	struct ltcp_ca_holder *ca_holder;
 	u8 syn_retries;
+	u8 rcv_ratio;
 	u8 in_recovery:1,
 	   fin_queued:1,
 	   pacing_idle:1,
@@ -388,10 +392,17 @@ bool ltcp_stream_notsent_ok(const struct sock *sk, int wake);
 int ltcp_rcvbuf_max(const struct sock *sk);
 
 /* rcvbuf.c */
+#define LTCP_RCV_RATIO_INIT	128	/* half: Linux's tcp_adv_win_scale 1 */
+int ltcp_win_from_space(const struct sock *sk, int space);
+int ltcp_space_from_win(const struct sock *sk, int win);
+void ltcp_rcv_ratio_sample(struct sock *sk, const struct sk_buff *skb);
 void ltcp_rcvbuf_init(struct sock *sk);
 void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
 			  const struct ltcp_options *opt);
 void ltcp_rcvbuf_adjust(struct sock *sk);
+
+/* collapse.c */
+bool ltcp_collapse(struct sock *sk);
 unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
 
 /* cong.c */

@@ -118,8 +118,9 @@ static void ltcp_sack_options(struct sock *sk, struct ltcp_out_options *o,
  * ltcp_rcv_space() - how much more data the receive buffer may take
  * @sk: the socket
  *
- * Half the free receive buffer (the rest covers skb overhead, as Linux's
- * tcp_adv_win_scale=1). While the TCP memory pool is under pressure
+ * The payload the free receive buffer holds at the payload/truesize
+ * ratio segments have shown (rcvbuf.c; half before any arrived, as
+ * Linux's tcp_adv_win_scale=1). While the TCP memory pool is under pressure
  * (net.ipv4.tcp_mem[1] passed) at most four segments: the pool might
  * not hold a full buffer for every socket, and data that arrives beyond
  * it is dropped.
@@ -128,8 +129,8 @@ static void ltcp_sack_options(struct sock *sk, struct ltcp_out_options *o,
  */
 int ltcp_rcv_space(const struct sock *sk)
 {
-	int space = (READ_ONCE(sk->sk_rcvbuf) -
-		     atomic_read(&sk->sk_rmem_alloc)) / 2;
+	int space = ltcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf) -
+					atomic_read(&sk->sk_rmem_alloc));
 
 	if (sk_under_memory_pressure(sk))
 		space = min_t(int, space, 4 * tcp_sk(sk)->advmss);
@@ -961,14 +962,16 @@ int ltcp_connect_init(struct sock *sk)
  * @req: the request socket
  * @mss: the MSS the SYN-ACK announces
  *
- * Return: half the receive buffer, at most 65535, rounded down to the
+ * Return: the share of the receive buffer ltcp_rcv_space() would offer
+ *	(half: nothing arrived yet), at most 65535, rounded down to the
  *	payload of a full segment (the MSS less the timestamp option).
  */
 u32 ltcp_synack_window(const struct sock *sk, const struct request_sock *req,
 		       u16 mss)
 {
 	u32 seg = mss - (inet_rsk(req)->tstamp_ok ? 12 : 0);
-	u32 win = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+	u32 win = min_t(u32, ltcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
+			65535U);
 
 	return win > seg ? rounddown(win, seg) : win;
 }

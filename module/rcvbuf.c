@@ -12,6 +12,18 @@
  * limited by our window delivers one window per RTT, and may double it
  * in the next (slow start), so the buffer must hold twice that.
  *
+ * The window offers a share of the free buffer: the buffer (sk_rcvbuf,
+ * sk_rmem_alloc) counts memory, skb truesize, while the window counts
+ * payload. Linux 6.1 offers half (tcp_adv_win_scale 1), which is too
+ * little for a loopback segment of 64 KiB in 65 KiB of memory and too
+ * much for a veth segment of 1448 bytes in 2.9 KiB: the data the peer
+ * sends inside the window then does not fit, and out-of-order data it
+ * was told we hold (SACK) has to go (RFC 2018 section 8, reneging, an
+ * RTO for the sender). So the share is measured: @rcv_ratio follows the
+ * payload/truesize of arriving segments, down at once, up slowly.
+ * Segments that still overrun (a peer changing to small segments) are
+ * copied into compact buffers first (collapse.c).
+ *
  * The receiver's RTT comes from timestamps (RFC 7323 section 4: the
  * TSecr of new data echoes the TSval of the ACK that released it) or,
  * without them, from the time one advertised window takes to arrive, an
@@ -21,6 +33,60 @@
 #include <net/tcp.h>
 
 #include "ltcp.h"
+
+/* The ratio never promises more than 15/16 of the memory as payload. */
+#define LTCP_RCV_RATIO_MAX	240
+#define LTCP_RCV_RATIO_MIN	16
+
+/**
+ * ltcp_win_from_space() - the payload @space bytes of buffer memory hold
+ * @sk: the socket
+ * @space: bytes of sk_rcvbuf
+ *
+ * Return: bytes of window.
+ */
+int ltcp_win_from_space(const struct sock *sk, int space)
+{
+	return ((s64)space * ltcp_sk(sk)->rcv_ratio) >> 8;
+}
+
+/**
+ * ltcp_space_from_win() - the buffer memory a window of @win bytes needs
+ * @sk: the socket
+ * @win: bytes of payload
+ *
+ * Return: bytes of sk_rcvbuf, at most INT_MAX.
+ */
+int ltcp_space_from_win(const struct sock *sk, int win)
+{
+	return min_t(s64, ((s64)win << 8) / ltcp_sk(sk)->rcv_ratio, INT_MAX);
+}
+
+/**
+ * ltcp_rcv_ratio_sample() - a segment of data arrived: what its payload
+ *	costs in memory
+ * @sk: the socket
+ * @skb: the segment, header pulled, not yet charged to @sk
+ *
+ * Segments smaller than the minimum MSS say little about a bulk
+ * transfer and would shrink the window to nothing for a chatty peer;
+ * collapse.c compacts them when they pile up.
+ */
+void ltcp_rcv_ratio_sample(struct sock *sk, const struct sk_buff *skb)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	u32 ratio, cur = lsk->rcv_ratio;
+
+	if (skb->len < TCP_MIN_MSS || !skb->truesize)
+		return;
+	ratio = div_u64((u64)skb->len << 8, skb->truesize);
+	ratio = clamp_t(u32, ratio, LTCP_RCV_RATIO_MIN, LTCP_RCV_RATIO_MAX);
+	if (ratio < cur)
+		cur = ratio;
+	else
+		cur += DIV_ROUND_UP(ratio - cur, 8);
+	lsk->rcv_ratio = cur;
+}
 
 /**
  * ltcp_rcvbuf_init() - start measuring: the connection is established
@@ -109,12 +175,12 @@ void ltcp_rcvbuf_adjust(struct sock *sk)
 		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
 		    !sk_under_memory_pressure(sk)) {
 			/* Twice this round's data, and a few segments for
-			 * reordering; the window is half the buffer (the
-			 * rest pays for skb overhead, ltcp_rcv_space()).
+			 * reordering, in memory at the measured ratio.
 			 */
-			u64 rcvwin = 2ULL * copied + 4 * tp->advmss;
-			int rcvbuf = min_t(u64, 2 * rcvwin,
-					   READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
+			u32 rcvwin = min_t(u64, 2ULL * copied + 4 * tp->advmss,
+					   INT_MAX);
+			int rcvbuf = min(ltcp_space_from_win(sk, rcvwin),
+					 READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
 
 			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
 				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);

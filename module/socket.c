@@ -129,6 +129,7 @@ int ltcp_init_sock(struct sock *sk)
 	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
 	tp->snd_cwnd_clamp = ~0U;
 	tp->reordering = 3;
+	ltcp_sk(sk)->rcv_ratio = LTCP_RCV_RATIO_INIT;
 	tp->rx_opt.mss_clamp = LTCP_MSS_DEFAULT;
 	tp->mss_cache = LTCP_MSS_DEFAULT;
 	tp->tsoffset = 0;

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peer_rcvwin: the receive window against the receive buffer's memory.
+ *
+ * The window promises payload; the buffer (SO_RCVBUF) counts memory, each
+ * segment's skb truesize, which for a small segment is many times its
+ * payload. A receiver must take every byte it offered a window for (RFC
+ * 9293 3.8.6: a receiver should not shrink the window, and data inside
+ * it that is dropped costs the sender a retransmission; data it reported
+ * with SACK and then dropped costs an RTO, RFC 2018 section 8). The
+ * scripted peer fills the whole window the stack offered, with 100-byte
+ * segments in order and out of order and with full segments, while the
+ * application reads nothing, and checks that each byte is acknowledged (or
+ * SACKed) and then read back exactly.
+ *
+ * Run against the kernel's TCP (the reference: it copies small segments
+ * into compact buffers, "collapsing") and against ltcp with
+ * LTCP_PEER_PROTO=ltcp (peer_ltcp.sh).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ltcp.h"
+#include "peer.h"
+#include "peer_env.h"
+
+#define RCVBUF		16384	/* SO_RCVBUF; the kernel doubles it */
+#define SMALL		100	/* payload of a small segment */
+
+static long tcpext_mib(const char *name)
+{
+	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
+}
+
+FIXTURE(rcvwin) {
+	struct peer_env e;
+	u32 edge;	/* right edge of the window offered, relative */
+};
+
+FIXTURE_VARIANT(rcvwin) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(rcvwin, ipv4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(rcvwin, ipv6) {
+	.family = AF_INET6,
+};
+
+/* The right edge the last segment read offers. */
+static u32 offered_edge(const struct peer_conn *c)
+{
+	return c->last_seg.ack + (c->last_seg.win << c->local_syn.wscale);
+}
+
+/*
+ * A listener with SO_RCVBUF RCVBUF, the peer's handshake, and 100 bytes
+ * of data so that the ACK carries a scaled window: self->edge.
+ */
+FIXTURE_SETUP(rcvwin)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct sockaddr_storage ss;
+	int one = 1, size = RCVBUF;
+	socklen_t len;
+
+	peer_env_setup(_metadata, e, variant->family);
+	if (!e->ready)
+		return;
+	len = peer_sockaddr(&e->p, variant->family, true, PEER_ENV_LOCAL_PORT,
+			    &ss);
+	e->lfd = socket(variant->family, SOCK_STREAM, e->proto);
+	ASSERT_LE(0, e->lfd) TH_LOG("socket: %s", strerror(errno));
+	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(e->lfd, SOL_SOCKET, SO_RCVBUF, &size,
+				sizeof(size)));
+	ASSERT_EQ(0, bind(e->lfd, (struct sockaddr *)&ss, len));
+	ASSERT_EQ(0, listen(e->lfd, 8));
+	ASSERT_EQ(0, peer_connect(c));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	ASSERT_LE(0, c->local_syn.wscale);
+	ASSERT_EQ(0, peer_send(c, "P. 1:%u(%u) ack 1 <nop,nop,TS>", 1 + SMALL,
+			       SMALL));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack %u", 1 + SMALL));
+	self->edge = offered_edge(c);
+	TH_LOG("window offered: %u bytes (SO_RCVBUF %d)",
+	       self->edge - 1 - SMALL, size);
+	ASSERT_LT(1U + SMALL + 20 * SMALL, self->edge);
+}
+
+FIXTURE_TEARDOWN(rcvwin)
+{
+	peer_env_teardown(&self->e);
+}
+
+/*
+ * Read what the stack sends until it is quiet for @quiet_ms: the highest
+ * ACK, the highest SACK block end above it (0 if none), and the right edge
+ * of the last window. Return: segments read.
+ */
+static int drain_acks(struct peer_conn *c, unsigned int quiet_ms, u32 *ack,
+		      u32 *sack_end, u32 *edge)
+{
+	int n = 0, i, j;
+
+	*sack_end = 0;
+	while (peer_recv(c, quiet_ms) == 1) {
+		const struct peer_seg *s = &c->last_seg;
+
+		n++;
+		if (!(s->flags & PEER_ACK))
+			continue;
+		if ((s32)(s->ack - *ack) > 0)
+			*ack = s->ack;
+		*edge = offered_edge(c);
+		for (i = 0; i < s->nopt; i++) {
+			if (s->opt[i].kind != TCPOPT_SACK)
+				continue;
+			for (j = 1; j < s->opt[i].n; j += 2)
+				if ((s32)(s->opt[i].v[j] - *sack_end) > 0)
+					*sack_end = s->opt[i].v[j];
+		}
+	}
+	return n;
+}
+
+/* Read @len bytes from @fd and compare them with the peer's from @rel_seq. */
+static void expect_read(struct __test_metadata *_metadata, int fd,
+			u32 rel_seq, size_t len)
+{
+	char *buf = malloc(len), *want = malloc(len);
+	size_t got = 0;
+	ssize_t n;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(NULL, want);
+	while (got < len) {
+		n = recv(fd, buf + got, len - got, 0);
+		ASSERT_LT(0, n) TH_LOG("recv after %zu of %zu: %s", got, len,
+				       n ? strerror(errno) : "EOF");
+		got += n;
+	}
+	peer_pattern(want, rel_seq, len);
+	EXPECT_EQ(0, memcmp(buf, want, len)) TH_LOG("the bytes differ");
+	free(buf);
+	free(want);
+}
+
+/*
+ * Send [from, to) in segments of @seg bytes, quietly. Return: 0 or -1.
+ */
+static int send_range(struct peer_conn *c, u32 from, u32 to, u32 seg)
+{
+	int verbose = c->p->verbose, ret = 0;
+
+	c->p->verbose = 0;
+	while (from < to && !ret) {
+		u32 n = to - from < seg ? to - from : seg;
+
+		ret = peer_send(c, ". %u:%u(%u) ack 1 <nop,nop,TS>", from,
+				from + n, n);
+		from += n;
+	}
+	c->p->verbose = verbose;
+	return ret;
+}
+
+/*
+ * (1) The whole window in 100-byte segments, in order: every byte is
+ * acknowledged, none dropped, though their skbs take several times the
+ * buffer; the application then reads them all.
+ */
+TEST_F(rcvwin, small_segments_in_order)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	u32 from = 1 + SMALL, ack = 0, sack_end, edge = self->edge;
+	long collapsed = tcpext_mib("TCPRcvCollapsed");
+
+	if (!e->ready)
+		return;
+	ASSERT_EQ(0, send_range(c, from, self->edge, SMALL));
+	drain_acks(c, 500, &ack, &sack_end, &edge);
+	TH_LOG("sent up to %u: acknowledged up to %u; TCPRcvCollapsed +%ld",
+	       self->edge, ack, tcpext_mib("TCPRcvCollapsed") - collapsed);
+	EXPECT_EQ(self->edge, ack);
+	expect_read(_metadata, e->fd, 1, self->edge - 1);
+}
+
+/*
+ * (2) The same with the first 100 bytes missing: all the rest is
+ * reported with SACK, and once the hole is filled all is acknowledged.
+ * Nothing reported is dropped (no reneging).
+ */
+TEST_F(rcvwin, small_segments_out_of_order)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	u32 from = 1 + SMALL, ack = 0, sack_end, edge = self->edge;
+	long pruned = tcpext_mib("OfoPruned");
+
+	if (!e->ready)
+		return;
+	ASSERT_EQ(0, send_range(c, from + SMALL, self->edge, SMALL));
+	drain_acks(c, 500, &ack, &sack_end, &edge);
+	TH_LOG("sent [%u, %u): ACK %u, SACKed up to %u", from + SMALL,
+	       self->edge, ack, sack_end);
+	EXPECT_EQ(from, ack);
+	EXPECT_EQ(self->edge, sack_end);
+	ASSERT_EQ(0, send_range(c, from, from + SMALL, SMALL));
+	drain_acks(c, 500, &ack, &sack_end, &edge);
+	EXPECT_EQ(self->edge, ack);
+	EXPECT_EQ(pruned, tcpext_mib("OfoPruned"));
+	expect_read(_metadata, e->fd, 1, self->edge - 1);
+}
+
+/*
+ * (3) Full segments while the application sleeps: the peer sends up to
+ * each right edge offered until the window closes. Every byte sent is
+ * acknowledged (the edge never moves left, RFC 9293 3.8.6.2.2), and the
+ * application reads them all.
+ */
+TEST_F(rcvwin, full_segments_until_zero_window)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	u32 sent = 1 + SMALL, ack = 0, sack_end, edge = self->edge;
+	u32 mss = c->local_syn.mss - 12;
+	int rounds;
+
+	if (!e->ready)
+		return;
+	for (rounds = 0; rounds < 100 && (s32)(edge - sent) > 0; rounds++) {
+		u32 edge_before = edge;
+
+		ASSERT_EQ(0, send_range(c, sent, edge, mss));
+		sent = edge;
+		drain_acks(c, 300, &ack, &sack_end, &edge);
+		ASSERT_EQ(sent, ack) TH_LOG("round %d", rounds);
+		ASSERT_LE(0, (s32)(edge - edge_before))
+			TH_LOG("the right edge moved left, %u -> %u",
+			       edge_before, edge);
+	}
+	TH_LOG("window closed after %d rounds: %u bytes taken in a buffer of %d",
+	       rounds, sent - 1, 2 * RCVBUF);
+	EXPECT_EQ(sent, edge);
+	expect_read(_metadata, e->fd, 1, sent - 1);
+}
+
+TEST_HARNESS_MAIN
