@@ -385,6 +385,7 @@ int ltcp_listen(struct socket *sock, int backlog);
 int ltcp_ioctl(struct sock *sk, int cmd, unsigned long arg);
 void ltcp_set_state(struct sock *sk, int state);
 void ltcp_done(struct sock *sk);
+int ltcp_abort(struct sock *sk, int err);
 void ltcp_release_cb(struct sock *sk);
 void ltcp_set_keepalive(struct sock *sk, int on);
 void ltcp_write_space(struct sock *sk);

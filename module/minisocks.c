@@ -478,6 +478,18 @@ struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
 	}
 	if (cb->seq != lreq->rcv_isn + 1)
 		return NULL;
+	/* TCP_DEFER_ACCEPT: a bare ACK does not make the connection until
+	 * the SYN-ACKs of the deferral are spent; the request waits for
+	 * data (the generic request timer stops resending the SYN-ACK
+	 * while "acked" is set, and resends it at the end).
+	 */
+	if (cb->end_seq == cb->seq &&
+	    req->num_timeout <
+	    READ_ONCE(inet_csk(sk)->icsk_accept_queue.rskq_defer_accept)) {
+		inet_rsk(req)->acked = 1;
+		__NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPDEFERACCEPTDROP);
+		return NULL;
+	}
 
 	child = ltcp_create_child(sk, skb, req);
 	if (!child) {

@@ -134,6 +134,9 @@ int ltcp_rcv_space(const struct sock *sk)
 
 	if (sk_under_memory_pressure(sk))
 		space = min_t(int, space, 4 * tcp_sk(sk)->advmss);
+	/* TCP_WINDOW_CLAMP bounds the window (tcp(7)). */
+	if (tcp_sk(sk)->window_clamp)
+		space = min_t(u32, space, tcp_sk(sk)->window_clamp);
 	return max(space, 0);
 }
 
@@ -972,6 +975,9 @@ u32 ltcp_synack_window(const struct sock *sk, const struct request_sock *req,
 	u32 seg = mss - (inet_rsk(req)->tstamp_ok ? 12 : 0);
 	u32 win = min_t(u32, ltcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
 			65535U);
+
+	if (tcp_sk(sk)->window_clamp)
+		win = min(win, tcp_sk(sk)->window_clamp);
 
 	return win > seg ? rounddown(win, seg) : win;
 }

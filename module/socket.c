@@ -93,18 +93,25 @@ void ltcp_write_space(struct sock *sk)
 
 /**
  * ltcp_rcvbuf_max() - the largest receive buffer the socket may grow to
- *	(net.ltcp.rmem[2], or what SO_RCVBUF fixed): what the window scale
- *	must be able to express
+ *	(net.ltcp.rmem[2], or what SO_RCVBUF fixed), at most TCP_WINDOW_CLAMP:
+ *	what the window scale must be able to express
  * @sk: the socket
  *
  * Return: a size in bytes.
  */
 int ltcp_rcvbuf_max(const struct sock *sk)
 {
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		return READ_ONCE(sk->sk_rcvbuf);
-	return max(READ_ONCE(sk->sk_rcvbuf),
-		   READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
+	int max = READ_ONCE(sk->sk_rcvbuf);
+	u32 clamp = tcp_sk(sk)->window_clamp;
+
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		max = max(max, READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
+	/* No window beyond TCP_WINDOW_CLAMP: a smaller scale will do, as
+	 * Linux chooses it.
+	 */
+	if (clamp)
+		max = min_t(u32, max, clamp);
+	return max;
 }
 
 /**
@@ -229,6 +236,63 @@ void ltcp_done(struct sock *sk)
 		sk->sk_state_change(sk);
 	else
 		inet_csk_destroy_sock(sk);
+}
+
+/**
+ * ltcp_abort() - proto.diag_destroy: SOCK_DESTROY (``ss -K``) on a socket
+ * @sk: what the diag lookup found, referenced by the caller: a full
+ *	socket, a request (TCP_NEW_SYN_RECV) or a TIME-WAIT socket
+ * @err: the error the application sees (ECONNABORTED)
+ *
+ * RFC 9293 3.10.5, ABORT: calls still pending fail, a peer that may still
+ * be waiting gets a RST, the TCB goes. A request is dropped from its
+ * listener's queue, a TIME-WAIT socket leaves the hash, a listener stops
+ * listening. Orphans are left to their own timers, as Linux leaves them.
+ *
+ * Return: 0.
+ */
+int ltcp_abort(struct sock *sk, int err)
+{
+	int state = inet_sk_state_load(sk);
+	struct inet_timewait_sock *tw;
+	struct request_sock *req;
+
+	if (state == TCP_NEW_SYN_RECV) {
+		req = inet_reqsk(sk);
+		local_bh_disable();
+		inet_csk_reqsk_queue_drop(req->rsk_listener, req);
+		local_bh_enable();
+		return 0;
+	}
+	if (state == TCP_TIME_WAIT) {
+		/* A reference of our own for the put below; the timer's
+		 * and the hash's go with the socket.
+		 */
+		tw = inet_twsk(sk);
+		refcount_inc(&tw->tw_refcnt);
+		local_bh_disable();
+		inet_twsk_deschedule_put(tw);
+		local_bh_enable();
+		return 0;
+	}
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		ltcp_set_state(sk, TCP_CLOSE);
+		inet_csk_listen_stop(sk);
+	}
+	if (!sock_flag(sk, SOCK_DEAD) && sk->sk_state != TCP_CLOSE) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+		if ((1 << sk->sk_state) & (TCPF_SYN_RECV | TCPF_ESTABLISHED |
+					   TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 |
+					   TCPF_FIN_WAIT2))
+			ltcp_send_active_reset(sk, sk->sk_allocation);
+		/* The data received stays readable before the error. */
+		ltcp_done(sk);
+	}
+	release_sock(sk);
+	return 0;
 }
 
 /**

@@ -12,6 +12,39 @@
 
 #include "ltcp.h"
 
+/*
+ * TCP_DEFER_ACCEPT's seconds and the SYN-ACK retransmissions that cover
+ * them: the first after the initial RTO (1 s), each later one after
+ * twice the previous wait, at most TCP_RTO_MAX (120 s).
+ */
+static u8 ltcp_secs_to_synack_retrans(int secs)
+{
+	int wait = LTCP_TIMEOUT_INIT / HZ, total = wait;
+	u8 n = 1;
+
+	if (secs <= 0)
+		return 0;
+	while (secs > total && n < 255) {
+		wait = min(2 * wait, TCP_RTO_MAX / HZ);
+		total += wait;
+		n++;
+	}
+	return n;
+}
+
+static int ltcp_synack_retrans_to_secs(u8 n)
+{
+	int wait = LTCP_TIMEOUT_INIT / HZ, total = wait;
+
+	if (!n)
+		return 0;
+	while (--n) {
+		wait = min(2 * wait, TCP_RTO_MAX / HZ);
+		total += wait;
+	}
+	return total;
+}
+
 static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 			       unsigned int optlen)
 {
@@ -142,6 +175,27 @@ static int ltcp_setsockopt_tcp(struct sock *sk, int optname, sockptr_t optval,
 			WRITE_ONCE(tp->linger2, TCP_FIN_TIMEOUT_MAX);
 		else
 			WRITE_ONCE(tp->linger2, val * HZ);
+		break;
+	case TCP_WINDOW_CLAMP:
+		/* tcp(7): the advertised window's bound, at least
+		 * SOCK_MIN_RCVBUF / 2; 0 (no bound) only before a
+		 * connection.
+		 */
+		if (!val) {
+			if (sk->sk_state != TCP_CLOSE)
+				err = -EINVAL;
+			else
+				tp->window_clamp = 0;
+		} else {
+			tp->window_clamp = max_t(int, val, SOCK_MIN_RCVBUF / 2);
+		}
+		break;
+	case TCP_DEFER_ACCEPT:
+		/* Seconds, kept as the SYN-ACK retransmissions that span
+		 * them: the generic request timer counts those.
+		 */
+		WRITE_ONCE(inet_csk(sk)->icsk_accept_queue.rskq_defer_accept,
+			   ltcp_secs_to_synack_retrans(val));
 		break;
 	case TCP_INQ:
 		/* A TCP_CM_INQ control message with every read. */
@@ -333,6 +387,17 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 	case TCP_INQ:
 		val = tp->recvmsg_inq;
 		break;
+	case TCP_WINDOW_CLAMP:
+		/* Unset: the largest window the buffer allows now. */
+		val = tp->window_clamp ? :
+		      ltcp_win_from_space(sk, ltcp_rcvbuf_max(sk));
+		break;
+	case TCP_DEFER_ACCEPT: {
+		struct request_sock_queue *q = &inet_csk(sk)->icsk_accept_queue;
+
+		val = ltcp_synack_retrans_to_secs(READ_ONCE(q->rskq_defer_accept));
+		break;
+	}
 	case TCP_CC_INFO: {
 		const struct tcp_congestion_ops *ca;
 		union tcp_cc_info info;

@@ -8,6 +8,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -222,6 +225,103 @@ TEST_F(conn, epipe_after_reset)
 		rc = send(self->client, "x", 1, MSG_NOSIGNAL);
 	EXPECT_EQ(-1, rc);
 	EXPECT_EQ(EPIPE, errno);
+}
+
+/*
+ * SOCK_DESTROY for the socket @fd (``ss -K``): the inet_diag request names
+ * it by its addresses, for IPPROTO_TCP (ltcp shares TCP's hash). Return:
+ * 0, or the negative errno netlink answered.
+ */
+static int sock_destroy(int fd)
+{
+	struct sockaddr_in self, peer;
+	socklen_t len = sizeof(self);
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg = {
+		.nlh = {
+			.nlmsg_len = sizeof(msg),
+			.nlmsg_type = SOCK_DESTROY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		},
+		.req = {
+			.sdiag_family = AF_INET,
+			.sdiag_protocol = IPPROTO_TCP,
+			.idiag_states = ~0U,
+		},
+	};
+	struct {
+		struct nlmsghdr nlh;
+		struct nlmsgerr err;
+	} ack;
+	int nl, ret;
+
+	if (getsockname(fd, (struct sockaddr *)&self, &len))
+		return -errno;
+	len = sizeof(peer);
+	if (getpeername(fd, (struct sockaddr *)&peer, &len))
+		return -errno;
+	msg.req.id.idiag_sport = self.sin_port;
+	msg.req.id.idiag_dport = peer.sin_port;
+	msg.req.id.idiag_src[0] = self.sin_addr.s_addr;
+	msg.req.id.idiag_dst[0] = peer.sin_addr.s_addr;
+	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
+	if (nl < 0)
+		return -errno;
+	ret = send(nl, &msg, sizeof(msg), 0) == sizeof(msg) &&
+	      recv(nl, &ack, sizeof(ack), 0) >= (ssize_t)sizeof(ack) &&
+	      ack.nlh.nlmsg_type == NLMSG_ERROR ? ack.err.error : -EIO;
+	close(nl);
+	return ret;
+}
+
+/*
+ * SOCK_DESTROY (``ss -K``) on @client, which has 4 bytes from @server to
+ * read: it reads them, then ECONNABORTED; @server gets a RST (ECONNRESET).
+ */
+static void check_destroy(struct __test_metadata *_metadata, int client,
+			  int server)
+{
+	char buf[8];
+
+	ASSERT_EQ(4, send(server, "data", 4, 0));
+	ASSERT_LT(0, wait_event(client, POLLIN, 2000) & POLLIN);
+	ASSERT_EQ(0, sock_destroy(client));
+	EXPECT_EQ(POLLERR | POLLHUP | POLLIN,
+		  wait_event(client, POLLIN, 0) & (POLLERR | POLLHUP | POLLIN));
+	EXPECT_EQ(4, recv(client, buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, recv(client, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNABORTED, errno);
+	EXPECT_EQ(-1, recv(server, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+}
+
+/* SOCK_DESTROY on ltcp's end (without proto.diag_destroy: EOPNOTSUPP). */
+TEST_F(conn, sock_destroy)
+{
+	check_destroy(_metadata, self->client, self->server);
+}
+
+/* The same on the kernel's TCP at both ends: the reference. */
+TEST(sock_destroy_kernel_tcp)
+{
+	struct sockaddr_in addr;
+	int lfd, client, server;
+
+	lfd = ltcp_listener(IPPROTO_TCP, &addr);
+	ASSERT_LE(0, lfd);
+	client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	ASSERT_LE(0, client);
+	ASSERT_EQ(0, connect(client, (struct sockaddr *)&addr, sizeof(addr)));
+	server = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, server);
+	check_destroy(_metadata, client, server);
+	close(client);
+	close(server);
+	close(lfd);
 }
 
 TEST_F(conn, nodelay_and_info)

@@ -479,6 +479,96 @@ TEST_F(tcp, urgent_send)
 }
 
 /*
+ * (9) TCP_DEFER_ACCEPT (tcp(7)): 5 s reads back as 7, the SYN-ACK
+ * retransmissions that cover them (1 + 2 + 4 s). The bare ACK that
+ * completes the handshake makes nothing to accept and is not answered
+ * (TcpExtTCPDeferAcceptDrop); the first data makes the connection.
+ */
+TEST_F(tcp, defer_accept)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct pollfd pfd = { .events = POLLIN };
+	socklen_t len = sizeof(int);
+	int secs = 5, got = -1;
+	long drops;
+
+	if (!e->ready)
+		return;
+	peer_env_listen(_metadata, e, variant->family);
+	ASSERT_EQ(0, setsockopt(e->lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs,
+				sizeof(secs)));
+	ASSERT_EQ(0, getsockopt(e->lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &got,
+				&len));
+	EXPECT_EQ(7, got);
+	drops = tcpext_mib("TCPDeferAcceptDrop");
+	ASSERT_LE(0, drops);
+
+	ASSERT_EQ(0, peer_connect(c));
+	ASSERT_EQ(0, peer_expect_none(c, 300));
+	pfd.fd = e->lfd;
+	EXPECT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("a connection to accept");
+	EXPECT_EQ(drops + 1, tcpext_mib("TCPDeferAcceptDrop"));
+
+	ASSERT_EQ(0, peer_send(c, "P. 1:11(10) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 11"));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	expect_read(_metadata, e->fd, 1, 10);
+}
+
+/*
+ * (10) TCP_WINDOW_CLAMP (tcp(7)): a value below SOCK_MIN_RCVBUF / 2 reads
+ * back raised to it (1152 on this kernel's x86-64 build); 10000 set on
+ * the listener bounds the SYN-ACK's window (in whole segments) and picks
+ * window scale 0, and later windows stay within it; 0 is refused on a
+ * connected socket.
+ */
+TEST_F(tcp, window_clamp)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	unsigned int seg = variant->mss - TS_LEN;
+	socklen_t len = sizeof(int);
+	int clamp = 100, got = -1, zero = 0;
+
+	if (!e->ready)
+		return;
+	peer_env_listen(_metadata, e, variant->family);
+	ASSERT_EQ(0, setsockopt(e->lfd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &clamp,
+				sizeof(clamp)));
+	ASSERT_EQ(0, getsockopt(e->lfd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &got,
+				&len));
+	EXPECT_EQ(1152, got);
+	clamp = 10000;
+	ASSERT_EQ(0, setsockopt(e->lfd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &clamp,
+				sizeof(clamp)));
+	ASSERT_EQ(0, getsockopt(e->lfd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &got,
+				&len));
+	EXPECT_EQ(clamp, got);
+
+	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 " SYN_OPTS, variant->mss));
+	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 win %u <mss %u,%s>",
+				 10000 / seg * seg, variant->mss,
+				 "sackOK,TS val * ecr 100,nop,wscale 0"));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 <nop,nop,TS>"));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(0, peer_send(c, ". 1:%u(%u) ack 1 <nop,nop,TS>", 1 + seg, seg));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack %u", 1 + seg));
+	EXPECT_GE(10000U, c->last_seg.win);
+	ASSERT_EQ(0, peer_send(c, "P. %u:%u(%u) ack 1 <nop,nop,TS>", 1 + seg,
+			       1 + 2 * seg, seg));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack %u", 1 + 2 * seg));
+	EXPECT_GE(10000U, c->last_seg.win);
+	expect_read(_metadata, e->fd, 1, 2 * seg);
+
+	EXPECT_EQ(-1, setsockopt(e->fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &zero,
+				 sizeof(zero)));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
  * The checker is not vacuous: a wrong value in any field of an expectation
  * is caught (the diffs printed here are deliberate), and so is silence.
  */
