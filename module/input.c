@@ -267,7 +267,12 @@ static void ltcp_store_ts_recent(struct tcp_sock *tp, struct sk_buff *skb,
 	}
 }
 
-static void ltcp_ca_set_state(struct sock *sk, u8 state)
+/**
+ * ltcp_ca_set_state() - the congestion state changes (TCP_CA_*)
+ * @sk: the socket
+ * @state: the new state, told to the congestion control first
+ */
+void ltcp_ca_set_state(struct sock *sk, u8 state)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 
@@ -294,6 +299,7 @@ static void ltcp_enter_recovery(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct sk_buff *skb;
 
+	ltcp_undo_start(sk);
 	tp->prior_ssthresh = tp->snd_ssthresh;
 	tp->prior_cwnd = tcp_snd_cwnd(tp);
 	tp->snd_ssthresh = ca && ca->ssthresh ? ca->ssthresh(sk) :
@@ -562,6 +568,8 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 
 			ca->pkts_acked(sk, &sample);
 		}
+		/* RFC 3522: was the episode's retransmission spurious? */
+		ltcp_undo_ack(sk, ack, opt);
 	}
 	/* RFC 6675 section 5: the scoreboard first (Update()), then
 	 * IsLost() for every hole.

@@ -170,6 +170,13 @@ struct rate_sample;
  * @syn_retries: TCP_SYNCNT, 0 when not set. The kernel's request timer
  *	reads a listener's icsk_syn_retries instead, which ltcp_listen()
  *	sets so that ltcp's limit is the one that counts.
+ * @undo_armed: a loss episode is on whose window reduction may be undone
+ *	(undo.c)
+ * @undo_ts_ok: @undo_tsval holds the episode's first retransmission's
+ *	TSval (RFC 3522's RetransmitTS)
+ * @undo_tsval: that TSval
+ * @undo_cwnd: cwnd before the episode
+ * @undo_ssthresh: ssthresh before the episode
  * @rcv_ratio: payload per byte of receive-buffer memory (skb truesize)
  *	that arriving segments have shown, in 1/256ths (rcvbuf.c): the
  *	share of free buffer the window may offer
@@ -189,6 +196,9 @@ struct ltcp_sock {
 	u32 rto_start;
 	u32 high_sacked;
 	u32 prr_recover_fs;
+	u32 undo_tsval;
+	u32 undo_cwnd;
+	u32 undo_ssthresh;
 	struct ltcp_ca_holder *ca_holder;
 	u8 syn_retries;
 	u8 rcv_ratio;
@@ -196,7 +206,9 @@ struct ltcp_sock {
 	   fin_queued:1,
 	   pacing_idle:1,
 	   sacked_any:1,
-	   urg_mode:1;
+	   urg_mode:1,
+	   undo_armed:1,
+	   undo_ts_ok:1;
 };
 
 /**
@@ -402,6 +414,11 @@ void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
 			  const struct ltcp_options *opt);
 void ltcp_rcvbuf_adjust(struct sock *sk);
 
+/* undo.c */
+void ltcp_undo_start(struct sock *sk);
+void ltcp_undo_retransmitted(struct sock *sk, u32 tsval);
+bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt);
+
 /* collapse.c */
 bool ltcp_collapse(struct sock *sk);
 unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu);
@@ -431,6 +448,7 @@ void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
 bool ltcp_segment_valid(struct sk_buff *skb);
 void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
 void ltcp_icmp_error(struct sock *sk, int err);
+void ltcp_ca_set_state(struct sock *sk, u8 state);
 
 /* urgent.c */
 void ltcp_urg_rcv(struct sock *sk, const struct sk_buff *skb);

@@ -494,15 +494,20 @@ static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
+	u32 tsval;
 	int err;
 
 	if (skb->len > ltcp_current_mss(sk) &&
 	    ltcp_fragment(sk, skb, ltcp_current_mss(sk)))
 		return -ENOMEM;
+	/* Taken before the segment's own: never later than its TSval. */
+	tsval = ltcp_ts_now() + ltcp_sk(sk)->ts_offset;
 	ltcp_rate_skb_sent(sk, skb);
 	err = ltcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
+	if (tp->rx_opt.tstamp_ok)
+		ltcp_undo_retransmitted(sk, tsval);
 	ltcp_pacing_sent(sk, skb->len);
 	cb->retrans++;
 	tp->total_retrans++;

@@ -202,7 +202,9 @@ static void ltcp_ca_loss(struct sock *sk)
 	 * ssthresh drops; cwnd becomes one segment.
 	 */
 	if (inet_csk(sk)->icsk_ca_state != TCP_CA_Loss) {
+		ltcp_undo_start(sk);
 		tp->prior_ssthresh = tp->snd_ssthresh;
+		tp->prior_cwnd = tcp_snd_cwnd(tp);
 		tp->snd_ssthresh = ca && ca->ssthresh ? ca->ssthresh(sk) :
 				   max(tcp_snd_cwnd(tp) >> 1, 2U);
 		if (ca && ca->cwnd_event)

@@ -155,17 +155,14 @@ static inline int peer_env_write_sysctl(const char *path, int val)
 }
 
 /*
- * peer_env_setup(), with the loss recovery of the stack under test reduced
- * to RFC 6675 alone: for the kernel's TCP no RACK, TLP, F-RTO; for ltcp
- * net.ltcp.early_retrans=0 and net.ltcp.recovery=0 (no TLP, no RACK). The
- * reference for the recovery tests written before RACK-TLP.
+ * The loss recovery of the stack under test reduced to RFC 6675 alone: for
+ * the kernel's TCP no RACK, TLP, F-RTO; for ltcp net.ltcp.early_retrans=0
+ * and net.ltcp.recovery=0 (no TLP, no RACK). The reference for the
+ * recovery tests written before RACK-TLP.
  */
-static inline void peer_env_setup_rfc6675(struct __test_metadata *_metadata,
-					  struct peer_env *e, int family)
+static inline void peer_env_rfc6675(struct __test_metadata *_metadata,
+				    struct peer_env *e)
 {
-	peer_env_setup(_metadata, e, family);
-	if (!e->ready)
-		return;
 	if (e->proto) {
 		ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ltcp/early_retrans",
 						   0));
@@ -178,6 +175,15 @@ static inline void peer_env_setup_rfc6675(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_early_retrans",
 					   0));
 	ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ipv4/tcp_frto", 0));
+}
+
+/* peer_env_setup(), then peer_env_rfc6675(). */
+static inline void peer_env_setup_rfc6675(struct __test_metadata *_metadata,
+					  struct peer_env *e, int family)
+{
+	peer_env_setup(_metadata, e, family);
+	if (e->ready)
+		peer_env_rfc6675(_metadata, e);
 }
 
 /*

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltcp: undoing a window reduction that a spurious retransmission caused.
+ *
+ * A retransmission timeout or a fast retransmit that was not needed (the
+ * segment was only delayed, or reordered) halves the window for nothing.
+ * The Eifel detection algorithm (RFC 3522) tells with timestamps: the
+ * first ACK that acknowledges the retransmitted data echoes (TSecr) the
+ * TSval of the segment that reached the receiver. If that is older than
+ * the first retransmission's, the original got there and the
+ * retransmission was spurious. The response restores what the episode
+ * took (RFC 4015 section 4 restores ssthresh and the window in its own
+ * way; ltcp does as the kernel's congestion-control contract expects:
+ * cwnd from the module's undo_cwnd(), which reads tcp_sock.prior_cwnd,
+ * ssthresh back up to its value before the episode), and segments still
+ * marked lost are not sent again.
+ *
+ * Not done: D-SACK-based undo (RFC 3708) and F-RTO (RFC 5682), the
+ * detection without timestamps.
+ */
+
+#include <net/tcp.h>
+
+#include "ltcp.h"
+
+/**
+ * ltcp_undo_start() - a loss episode begins (RTO or fast recovery): keep
+ *	what an undo restores
+ * @sk: the socket, before the window is reduced
+ *
+ * A timeout inside a fast recovery belongs to the same episode: the state
+ * from before the recovery stays.
+ */
+void ltcp_undo_start(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (lsk->undo_armed)
+		return;
+	lsk->undo_armed = 1;
+	lsk->undo_ts_ok = 0;
+	lsk->undo_cwnd = tcp_snd_cwnd(tp);
+	lsk->undo_ssthresh = tp->snd_ssthresh;
+}
+
+/**
+ * ltcp_undo_retransmitted() - a segment was sent again
+ * @sk: the socket
+ * @tsval: the TSval it carried
+ *
+ * RFC 3522 section 3.2 (1): RetransmitTS is the first retransmission's.
+ */
+void ltcp_undo_retransmitted(struct sock *sk, u32 tsval)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+
+	if (!lsk->undo_armed || lsk->undo_ts_ok)
+		return;
+	lsk->undo_tsval = tsval;
+	lsk->undo_ts_ok = 1;
+}
+
+/* Segments marked lost are not: the retransmissions stop. */
+static void ltcp_undo_unmark_lost(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+		if (skb == lsk->send_head)
+			break;
+		if (cb->state & LTCP_SKB_LOST) {
+			cb->state &= ~LTCP_SKB_LOST;
+			tp->lost_out--;
+		}
+	}
+}
+
+static void ltcp_undo(struct sock *sk)
+{
+	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	/* As Linux counts them (TCPSpuriousRTOs is F-RTO's). */
+	NET_INC_STATS(net, inet_csk(sk)->icsk_ca_state == TCP_CA_Loss ?
+		      LINUX_MIB_TCPLOSSUNDO : LINUX_MIB_TCPFULLUNDO);
+	tp->prior_cwnd = lsk->undo_cwnd;
+	tcp_snd_cwnd_set(tp, ca && ca->undo_cwnd ? ca->undo_cwnd(sk) :
+			 max(tcp_snd_cwnd(tp), lsk->undo_cwnd));
+	tp->snd_ssthresh = max(tp->snd_ssthresh, lsk->undo_ssthresh);
+	tp->snd_cwnd_cnt = 0;
+	ltcp_undo_unmark_lost(sk);
+	lsk->in_recovery = 0;
+	lsk->dupacks = 0;
+	ltcp_ca_set_state(sk, TCP_CA_Open);
+	lsk->undo_armed = 0;
+}
+
+/**
+ * ltcp_undo_ack() - an ACK acknowledged new data during an episode
+ * @sk: the socket
+ * @ack: its acknowledgment number, now SND.UNA
+ * @opt: its options
+ *
+ * Return: true if the episode was undone (the state is Open again).
+ */
+bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+
+	if (!lsk->undo_armed)
+		return false;
+	/* RFC 3522 section 3.2 (5): the first acceptable ACK after the
+	 * retransmission; its TSecr older than RetransmitTS means the
+	 * original arrived.
+	 */
+	if (lsk->undo_ts_ok && opt->saw_ts && opt->tsecr &&
+	    ltcp_before(opt->tsecr, lsk->undo_tsval)) {
+		ltcp_undo(sk);
+		return true;
+	}
+	/* That ACK (or a later one past the recovery point) says the
+	 * retransmission was needed, or that none was sent: the episode
+	 * stands.
+	 */
+	if (lsk->undo_ts_ok || !ltcp_before(ack, lsk->recover))
+		lsk->undo_armed = 0;
+	return false;
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peer_undo: undoing the window reduction of a spurious retransmission
+ * (Eifel detection, RFC 3522), on the wire.
+ *
+ * The stack under test accepts a connection from the scripted peer (MSS
+ * 1000, sackOK, timestamps: 988 bytes of data per segment) and writes ten
+ * segments; the peer holds its ACKs until something is retransmitted,
+ * then acknowledges everything with a TSecr that tells which transmission
+ * arrived:
+ *
+ * spurious_rto		the RTO resends segment 1; the ACK echoes the
+ *			original flight's TSval: the timeout was spurious,
+ *			ssthresh is back to what it was before (infinite),
+ *			cwnd back to 10, the state Open, TcpExtTCPLossUndo
+ *			counts it; nothing more is resent.
+ * genuine_rto		the whole flight was lost: the ACK of the
+ *			retransmission covers it alone and echoes its
+ *			TSval: ssthresh stays reduced, segment 2 goes
+ *			again, no undo is counted.
+ * spurious_fast_retransmit	three SACKs start a fast recovery (RFC 6675
+ *			alone: no RACK, TLP or F-RTO on either stack); the
+ *			ACK of everything echoes the original's TSval:
+ *			TcpExtTCPFullUndo, ssthresh and cwnd restored.
+ *
+ * The loss probe is off (early_retrans 0) in the timeout cases so that
+ * the RTO is the first retransmission. The kernel's TCP (the reference)
+ * undoes the timeout through F-RTO as well as timestamps; ltcp only with
+ * timestamps (F-RTO is not implemented).
+ *
+ * LTCP_PEER_PROTO as in peer_kernel_tcp. Needs root, a network namespace
+ * per test and TUN: run it in the test VM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ltcp.h"
+#include "peer.h"
+#include "peer_env.h"
+
+#define MSS		1000
+#define SEGLEN		988	/* MSS less the timestamp option */
+#define NSEG		10
+#define SSTHRESH_INF	0x7fffffffU	/* TCP_INFINITE_SSTHRESH */
+#define HS_DELAY_MS	100	/* the handshake's RTT sample */
+
+#define SEG		"[P]. %u:%u(988) ack 1 <nop,nop,TS val * ecr *>"
+
+static u32 seg_start(int i)
+{
+	return 1 + (i - 1) * SEGLEN;
+}
+
+static long tcpext(const char *name)
+{
+	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
+}
+
+FIXTURE(undo) {
+	struct peer_env e;
+	u32 ts_orig;	/* TSval of the original flight's last segment */
+};
+
+FIXTURE_VARIANT(undo) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(undo, ipv4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(undo, ipv6) {
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(undo)
+{
+	peer_env_setup(_metadata, &self->e, variant->family);
+}
+
+FIXTURE_TEARDOWN(undo)
+{
+	peer_env_teardown(&self->e);
+}
+
+/* Loss probes off, on the stack under test. */
+static void no_tlp(struct __test_metadata *_metadata, struct peer_env *e)
+{
+	ASSERT_EQ(0, peer_env_write_sysctl(e->proto ?
+					   "/proc/sys/net/ltcp/early_retrans" :
+					   "/proc/sys/net/ipv4/tcp_early_retrans",
+					   0));
+}
+
+/*
+ * The connection (its first RTT sample HS_DELAY_MS) and the flight of
+ * NSEG segments, all read; *@ts_orig their TSval.
+ */
+static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
+			int family, u32 *ts_orig)
+{
+	char buf[NSEG * SEGLEN];
+	int one = 1, i;
+
+	peer_env_listen(_metadata, e, family);
+	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,%s>", MSS,
+			       "sackOK,TS val 100 ecr 0,nop,wscale 7"));
+	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,%s>",
+				 "sackOK,TS val * ecr 100,nop,wscale *"));
+	usleep(HS_DELAY_MS * 1000);
+	ASSERT_EQ(0, peer_send(&e->c, ". 1:1(0) ack 1 win 1000 <nop,nop,TS>"));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
+	for (i = 1; i <= NSEG; i++)
+		ASSERT_EQ(0, peer_expect(&e->c, SEG, seg_start(i),
+					 seg_start(i) + SEGLEN));
+	*ts_orig = e->c.ts_recent;
+}
+
+static void get_info(struct __test_metadata *_metadata, int fd,
+		     struct tcp_info *info)
+{
+	socklen_t len = sizeof(*info);
+
+	usleep(20000);	/* let the last ACK written be processed */
+	memset(info, 0, sizeof(*info));
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
+}
+
+/* The peer's ACK of the whole flight, echoing @tsecr. */
+static int ack_all(struct peer_conn *c, u32 tsecr)
+{
+	return peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,TS val %u ecr %u>",
+			 seg_start(NSEG + 1), c->ts_last + 10, tsecr);
+}
+
+TEST_F(undo, spurious_rto)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	long undos = tcpext("TCPLossUndo");
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	no_tlp(_metadata, e);
+	send_flight(_metadata, e, variant->family, &self->ts_orig);
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(1), seg_start(2)));
+	TH_LOG("segment 1 resent after %.0f ms, TSval %u (the flight's %u)",
+	       peer_rx_delay_ms(c), c->ts_recent, self->ts_orig);
+	ASSERT_LT(0, (int)(c->ts_recent - self->ts_orig));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(TCP_CA_Loss, info.tcpi_ca_state);
+	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+
+	ASSERT_EQ(0, ack_all(c, self->ts_orig));
+	get_info(_metadata, e->fd, &info);
+	TH_LOG("after the ACK: cwnd %u, ssthresh %u, state %u",
+	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
+	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
+	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+	EXPECT_LE((u32)NSEG, info.tcpi_snd_cwnd);
+	EXPECT_EQ(undos + 1, tcpext("TCPLossUndo"));
+	/* Nothing else is resent. */
+	EXPECT_EQ(0, peer_expect_none(c, 300));
+}
+
+TEST_F(undo, genuine_rto)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	long undos = tcpext("TCPLossUndo");
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	no_tlp(_metadata, e);
+	send_flight(_metadata, e, variant->family, &self->ts_orig);
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(1), seg_start(2)));
+	/* The retransmission is what arrived: its TSval comes back, and
+	 * nothing beyond it.
+	 */
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,TS val %u ecr %u>",
+			       seg_start(2), c->ts_last + 10, c->ts_recent));
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(2), seg_start(3)));
+	get_info(_metadata, e->fd, &info);
+	TH_LOG("after the ACK: cwnd %u, ssthresh %u, state %u",
+	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
+	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+	EXPECT_GT((u32)NSEG, info.tcpi_snd_cwnd);
+	EXPECT_EQ(undos, tcpext("TCPLossUndo"));
+}
+
+TEST_F(undo, spurious_fast_retransmit)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	long undos = tcpext("TCPFullUndo");
+	struct tcp_info info;
+	int i;
+
+	if (!e->ready)
+		return;
+	peer_env_rfc6675(_metadata, e);
+	send_flight(_metadata, e, variant->family, &self->ts_orig);
+	/* Later than the flight, so that the retransmission's TSval is
+	 * clearly newer (1 ms ticks).
+	 */
+	usleep(20000);
+	for (i = 2; i <= 4; i++)
+		ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000 <%s %u ecr %u,%s %u:%u>",
+				       "nop,nop,TS val", c->ts_last + 1,
+				       self->ts_orig, "nop,nop,sack",
+				       seg_start(2), seg_start(i + 1)));
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(1), seg_start(2)));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
+	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+
+	ASSERT_EQ(0, ack_all(c, self->ts_orig));
+	get_info(_metadata, e->fd, &info);
+	TH_LOG("after the ACK: cwnd %u, ssthresh %u, state %u",
+	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
+	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
+	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+	EXPECT_EQ(undos + 1, tcpext("TCPFullUndo"));
+}
+
+TEST_HARNESS_MAIN
