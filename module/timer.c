@@ -346,7 +346,7 @@ give_up:
 		/* TCP_USER_TIMEOUT, when set, takes the place of retries2
 		 * (tcp(7)).
 		 */
-		if (icsk->icsk_user_timeout ?
+		if (READ_ONCE(icsk->icsk_user_timeout) ?
 		    ltcp_user_timed_out(sk, ltcp_sk(sk)->rto_start) :
 		    ltcp_retries_timed_out(sk, ltcp_data_retries(sk))) {
 			ltcp_write_err(sk);
@@ -497,7 +497,7 @@ static void ltcp_keepalive(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 idle, time;
+	u32 idle, time, user_timeout;
 
 	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
 	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
@@ -516,9 +516,9 @@ static void ltcp_keepalive(struct sock *sk)
 	/* TCP_USER_TIMEOUT, when set, decides instead of the probe count
 	 * (tcp(7)): unanswered probes and that long without a word.
 	 */
-	if (icsk->icsk_user_timeout ?
-	    icsk->icsk_probes_out &&
-	    idle >= msecs_to_jiffies(icsk->icsk_user_timeout) :
+	user_timeout = READ_ONCE(icsk->icsk_user_timeout);
+	if (user_timeout ?
+	    icsk->icsk_probes_out && idle >= msecs_to_jiffies(user_timeout) :
 	    icsk->icsk_probes_out >= ltcp_keepalive_probes(tp)) {
 		ltcp_send_active_reset(sk, GFP_ATOMIC);
 		sk->sk_err = ETIMEDOUT;
