@@ -99,7 +99,6 @@ static void ltcp_undo(struct sock *sk)
 	lsk->in_recovery = 0;
 	lsk->dupacks = 0;
 	ltcp_ca_set_state(sk, TCP_CA_Open);
-	lsk->undo_armed = 0;
 }
 
 /**
@@ -108,28 +107,32 @@ static void ltcp_undo(struct sock *sk)
  * @ack: its acknowledgment number, now SND.UNA
  * @opt: its options
  *
+ * RFC 3522 section 3.2 decides at the first acceptable ACK after the
+ * retransmission. With several holes resent, that ACK speaks for the
+ * first one only; so any ACK that echoes a retransmission's TSval (or a
+ * later one: the data it acknowledges arrived as a retransmission) says
+ * the episode was real, and the undo waits for the ACK that reaches the
+ * recovery point: if it still echoes a TSval older than RetransmitTS,
+ * every retransmission was spurious.
+ *
  * Return: true if the episode was undone (the state is Open again).
  */
 bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt)
 {
 	struct ltcp_sock *lsk = ltcp_sk(sk);
+	bool ts = lsk->undo_ts_ok && opt->saw_ts && opt->tsecr;
 
 	if (!lsk->undo_armed)
 		return false;
-	/* RFC 3522 section 3.2 (5): the first acceptable ACK after the
-	 * retransmission; its TSecr older than RetransmitTS means the
-	 * original arrived.
-	 */
-	if (lsk->undo_ts_ok && opt->saw_ts && opt->tsecr &&
-	    ltcp_before(opt->tsecr, lsk->undo_tsval)) {
-		ltcp_undo(sk);
-		return true;
-	}
-	/* That ACK (or a later one past the recovery point) says the
-	 * retransmission was needed, or that none was sent: the episode
-	 * stands.
-	 */
-	if (lsk->undo_ts_ok || !ltcp_before(ack, lsk->recover))
+	if (ts && !ltcp_before(opt->tsecr, lsk->undo_tsval)) {
 		lsk->undo_armed = 0;
-	return false;
+		return false;
+	}
+	if (ltcp_before(ack, lsk->recover))
+		return false;
+	lsk->undo_armed = 0;
+	if (!ts)
+		return false;
+	ltcp_undo(sk);
+	return true;
 }
