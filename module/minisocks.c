@@ -335,6 +335,7 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newlsk->deferred = 0;
 	newlsk->dupacks = 0;
 	newlsk->in_recovery = 0;
+	ltcp_rack_init(newsk);
 	newlsk->fin_queued = 0;
 	newlsk->pacing_idle = 0;
 	newlsk->data_rcvtime = 0;

@@ -129,6 +129,7 @@ int ltcp_init_sock(struct sock *sk)
 	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
 	tp->snd_cwnd_clamp = ~0U;
 	tp->reordering = 3;
+	ltcp_rack_init(sk);
 	tp->rx_opt.mss_clamp = LTCP_MSS_DEFAULT;
 	tp->mss_cache = LTCP_MSS_DEFAULT;
 	tp->tsoffset = 0;
@@ -405,6 +406,7 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	tp->snd_cwnd_cnt = 0;
 	ltcp_sk(sk)->fin_queued = 0;
 	ltcp_sk(sk)->in_recovery = 0;
+	ltcp_rack_init(sk);
 	ltcp_sk(sk)->urg_mode = 0;
 	WRITE_ONCE(tp->urg_data, 0);
 	icsk->icsk_backoff = 0;
