@@ -9,12 +9,13 @@
 # - peer_sack: SACK and D-SACK blocks as a receiver;
 # - peer_sack_sender: SACK loss recovery as a sender, reneging;
 # - peer_prr: Proportional Rate Reduction;
-# - peer_tlp: Tail Loss Probes (RFC 8985 section 7).
+# - peer_tlp: Tail Loss Probes (RFC 8985 section 7);
+# - peer_rack: RACK loss detection (RFC 8985 section 6).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
 rc=0
-for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp; do
+for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp peer_rack; do
 	echo "== $t on ltcp"
 	LTCP_PEER_PROTO=ltcp ./$t || rc=1
 done
