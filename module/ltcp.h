@@ -24,6 +24,13 @@
 #define LTCP_RECOVERY_STATIC_REO 0x2	/* RACK's window stays min_RTT/4 */
 #define LTCP_RECOVERY_NO_DUPTHRESH 0x4	/* no DupThresh with RACK */
 #define LTCP_RECOVERY_MASK	0x7
+/* net.ltcp.reordering and max_reordering (tcp_reordering,
+ * tcp_max_reordering): DupThresh at the start, and how far reordering
+ * seen may raise it.
+ */
+#define LTCP_REORDERING		3
+#define LTCP_MAX_REORDERING	300
+#define LTCP_REORDERING_LIMIT	65535	/* the knobs' upper bound */
 
 /* Sequence space arithmetic, RFC 9293 section 3.4 (modulo 2^32). */
 static inline bool ltcp_before(u32 a, u32 b)
@@ -152,6 +159,8 @@ struct rate_sample;
  * @timeout_us: what the last detection left for the RACK timer (0: none)
  * @ack_xmit_us: within an ACK, the latest transmission it delivered
  * @ack_end_seq: that segment's end
+ * @ack_reord_segs: within an ACK, the largest distance (in segments) from
+ *	a segment delivered out of order to RACK.fack
  * @reo_wnd_mult: RACK.reo_wnd_mult
  * @reo_wnd_persist: RACK.reo_wnd_persist
  * @valid: a segment was delivered: @xmit_us, @end_seq and @rtt_us hold
@@ -173,6 +182,7 @@ struct ltcp_rack {
 	u32 timeout_us;
 	u32 ack_xmit_us;
 	u32 ack_end_seq;
+	u32 ack_reord_segs;
 	u8 reo_wnd_mult;
 	u8 reo_wnd_persist;
 	u16 valid:1,
@@ -640,6 +650,10 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @early_retrans: net.ltcp.early_retrans (tcp_early_retrans): 3 or 4
  *	enable Tail Loss Probes (RFC 8985 section 7), 0 to 2 do not
  * @recovery: net.ltcp.recovery (tcp_recovery): LTCP_RECOVERY_* bits
+ * @reordering: net.ltcp.reordering (tcp_reordering): a connection's
+ *	DupThresh (tcp_sock.reordering) at its start
+ * @max_reordering: net.ltcp.max_reordering (tcp_max_reordering): the
+ *	most reordering seen may raise it to
  * @ecn: net.ltcp.ecn: 0 no ECN, 1 request and accept it, 2 accept it
  * @tw_reuse_mode: net.ltcp.tw_reuse: 0, 1, or 2 for loopback only (not
  *	"tw_reuse": inet_timewait_sock.h has a macro of that name)
@@ -670,6 +684,8 @@ struct ltcp_net {
 	int dsack;
 	int early_retrans;
 	int recovery;
+	int reordering;
+	int max_reordering;
 	int ecn;
 	int tw_reuse_mode;
 	int synack_retries;

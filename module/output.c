@@ -1079,7 +1079,7 @@ void ltcp_init_transfer(struct sock *sk)
 	tp->lost_out = 0;
 	tp->retrans_out = 0;
 	tp->sacked_out = 0;
-	tp->reordering = 3;
+	tp->reordering = READ_ONCE(ltcp_net(sock_net(sk))->reordering);
 	tp->tlp_high_seq = 0;
 	/* No recovery point yet: the first loss may start recovery (it was
 	 * left at 0, which blocked fast recovery for half the ISNs).

@@ -86,6 +86,7 @@ void ltcp_rack_ack_start(struct sock *sk)
 
 	rack->ack_any = 0;
 	rack->ack_dsack = 0;
+	rack->ack_reord_segs = 0;
 	rack->recovery_done = 0;
 }
 
@@ -136,9 +137,14 @@ void ltcp_rack_delivered(struct sock *sk, const struct sk_buff *skb)
 	if (!rack->fack_valid || ltcp_after(cb->end_seq, rack->fack)) {
 		rack->fack = cb->end_seq;
 		rack->fack_valid = 1;
-	} else if (ltcp_before(cb->end_seq, rack->fack) && !cb->retrans &&
-		   !rack->ack_reord) {
+	} else if (ltcp_before(cb->end_seq, rack->fack) && !cb->retrans) {
+		u32 mss = tp->mss_cache ? : LTCP_MSS_DEFAULT;
+
 		rack->ack_reord = 1;
+		/* Its distance, in segments, for DupThresh. */
+		rack->ack_reord_segs = max(rack->ack_reord_segs,
+					   DIV_ROUND_UP(rack->fack - cb->end_seq,
+							mss));
 	}
 
 	/* Step 2. The TSecr check is not made: ltcp's TSval is a
@@ -327,7 +333,8 @@ static void ltcp_rack_arm(struct sock *sk, u32 timeout_us)
  *	ACK (steps 2 and 3 ran for each segment it delivered)
  *
  * Sets RACK.rtt from the most recently sent segment the ACK delivered,
- * counts reordering (tcp_sock.reord_seen, TcpExtTCPSACKReorder), updates
+ * counts reordering (tcp_sock.reord_seen, TcpExtTCPSACKReorder; DupThresh,
+ * tcp_sock.reordering, grows to what was seen), updates
  * the reordering window (step 4) and, when RACK is enabled, detects the
  * losses (step 5). The RACK timer the detection asks for is armed by
  * ltcp_rack_arm_pending() once the ACK was processed.
@@ -346,10 +353,20 @@ u32 ltcp_rack_ack(struct sock *sk)
 		rack->rtt_us = max(rtt, 1);
 	}
 	if (rack->ack_reord) {
+		u32 max = READ_ONCE(ltcp_net(sock_net(sk))->max_reordering);
+
 		rack->ack_reord = 0;
 		rack->reordering_seen = 1;
 		tp->reord_seen++;
 		NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPSACKREORDER);
+		/* DupThresh (RFC 6675, and step 4's DupThresh rule) grows
+		 * past the reordering seen: one more than the segments
+		 * delivered above the late one, up to
+		 * net.ltcp.max_reordering, never down.
+		 */
+		if (rack->ack_reord_segs + 1 > tp->reordering &&
+		    tp->reordering < max)
+			tp->reordering = min(rack->ack_reord_segs + 1, max);
 	}
 	ltcp_rack_update_reo_wnd(sk);
 	rack->timeout_us = 0;

@@ -128,7 +128,7 @@ int ltcp_init_sock(struct sock *sk)
 	tcp_snd_cwnd_set(tp, LTCP_INIT_CWND);
 	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
 	tp->snd_cwnd_clamp = ~0U;
-	tp->reordering = 3;
+	tp->reordering = READ_ONCE(ltcp_net(net)->reordering);
 	ltcp_rack_init(sk);
 	tp->rx_opt.mss_clamp = LTCP_MSS_DEFAULT;
 	tp->mss_cache = LTCP_MSS_DEFAULT;

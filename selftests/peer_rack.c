@@ -33,6 +33,14 @@
  * reo_wnd_static	the same with tcp_recovery or net.ltcp.recovery 3
  *			(0x2: the window stays min_RTT / 4): the last late
  *			segment is resent at RACK's time.
+ * reordering_grows	reordering seen, then a segment late behind five
+ *			SACKed ones, inside the window: DupThresh
+ *			(tcpi_reordering) becomes 6, nothing resent
+ * reordering_capped	the same with tcp_max_reordering or
+ *			net.ltcp.max_reordering 4: it becomes 4
+ * dupthresh_knob	recovery 0 and tcp_reordering or net.ltcp.reordering
+ *			2: the SACK of two segments above the hole is
+ *			DupThresh, the hole is resent at once.
  *
  * LTCP_PEER_PROTO as in peer_kernel_tcp: unset for the kernel's TCP (the
  * reference, with its default RACK-TLP: tcp_recovery=1), "ltcp" for ltcp
@@ -123,18 +131,25 @@ static void open_conn(struct __test_metadata *_metadata, struct peer_env *e,
 				sizeof(one)));
 }
 
-/* Write segments @first..@first + NSEG - 1 and read them. */
+/* Write segments @first..@first + @n - 1 and read them. */
+static void send_n(struct __test_metadata *_metadata, struct peer_env *e,
+		   int first, int n)
+{
+	char buf[10 * MSS];
+	int i;
+
+	ASSERT_GE(10, n);
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ((ssize_t)(n * MSS), send(e->fd, buf, n * MSS, 0));
+	for (i = first; i < first + n; i++)
+		ASSERT_EQ(0, peer_expect(&e->c, SEG, seg_start(i),
+					 seg_start(i) + MSS));
+}
+
 static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 			int first)
 {
-	char buf[NSEG * MSS];
-	int i;
-
-	memset(buf, 'x', sizeof(buf));
-	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
-	for (i = first; i < first + NSEG; i++)
-		ASSERT_EQ(0, peer_expect(&e->c, SEG, seg_start(i),
-					 seg_start(i) + MSS));
+	send_n(_metadata, e, first, NSEG);
 }
 
 static void get_info(struct __test_metadata *_metadata, int fd,
@@ -262,6 +277,99 @@ TEST_F(rack, no_rack)
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
 	EXPECT_EQ(0, tcpext("TCPSackRecovery"));
+}
+
+/*
+ * DupThresh is tcp_reordering (net.ltcp.reordering): at 2, with recovery
+ * 0, the SACK of two segments above the hole makes it lost at once (RFC
+ * 6675's IsLost()).
+ */
+TEST_F(rack, dupthresh_knob)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	const char *dir = e->proto ? "/proc/sys/net/ltcp/" :
+			  "/proc/sys/net/ipv4/tcp_";
+	char path[64];
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	snprintf(path, sizeof(path), "%srecovery", dir);
+	ASSERT_EQ(0, peer_env_write_sysctl(path, 0));
+	snprintf(path, sizeof(path), "%sreordering", dir);
+	ASSERT_EQ(0, peer_env_write_sysctl(path, 2));
+	open_conn(_metadata, e, variant->family);
+	send_flight(_metadata, e, 1);
+	usleep(RTT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 1, "1001:3001"));
+	ASSERT_EQ(0, peer_expect(c, SEG, 1, 1001));
+	TH_LOG("resent %.1f ms after the SACK", peer_rx_delay_ms(c));
+	EXPECT_GT(SLACK_MS, peer_rx_delay_ms(c));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(2U, info.tcpi_reordering);
+	EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
+	EXPECT_EQ(1U, info.tcpi_lost);
+	EXPECT_EQ(1, tcpext("TCPSackRecovery"));
+	usleep(RTT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
+}
+
+/*
+ * Reordering seen (a segment 20 ms late behind two SACKed ones, inside
+ * the window), then a segment late behind five: DupThresh
+ * (tcpi_reordering) grows to 6, or to tcp_max_reordering
+ * (net.ltcp.max_reordering) @max when that is less; nothing is resent.
+ */
+static void reordering_grows(struct __test_metadata *_metadata,
+			     struct peer_env *e, int family, u32 max)
+{
+	struct peer_conn *c = &e->c;
+	struct tcp_info info;
+
+	if (max)
+		ASSERT_EQ(0, peer_env_write_sysctl(e->proto ?
+						   "/proc/sys/net/ltcp/max_reordering" :
+						   "/proc/sys/net/ipv4/tcp_max_reordering",
+						   max));
+	open_conn(_metadata, e, family);
+	send_flight(_metadata, e, 1);
+	usleep(RTT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, 1, "1001:3001"));
+	EXPECT_EQ(0, peer_expect_none(c, 20));
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
+	usleep(20000);
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(3U, info.tcpi_reordering);
+	EXPECT_EQ(1U, info.tcpi_reord_seen);
+
+	send_n(_metadata, e, NSEG + 1, 6);
+	usleep(RTT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, seg_start(NSEG + 1), "4001:9001"));
+	EXPECT_EQ(0, peer_expect_none(c, 20));
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 7)));
+	usleep(20000);
+	get_info(_metadata, e->fd, &info);
+	TH_LOG("reordering %u, reord_seen %u", info.tcpi_reordering,
+	       info.tcpi_reord_seen);
+	EXPECT_EQ(max ? max : 6U, info.tcpi_reordering);
+	EXPECT_EQ(2U, info.tcpi_reord_seen);
+	EXPECT_EQ(0U, info.tcpi_total_retrans);
+	EXPECT_EQ(0U, info.tcpi_unacked);
+}
+
+TEST_F(rack, reordering_grows)
+{
+	if (!self->e.ready)
+		return;
+	reordering_grows(_metadata, &self->e, variant->family, 0);
+}
+
+TEST_F(rack, reordering_capped)
+{
+	if (!self->e.ready)
+		return;
+	reordering_grows(_metadata, &self->e, variant->family, 4);
 }
 
 /*
