@@ -33,6 +33,10 @@
  * reo_wnd_static	the same with tcp_recovery or net.ltcp.recovery 3
  *			(0x2: the window stays min_RTT / 4): the last late
  *			segment is resent at RACK's time.
+ * tail_after_probe	the last two of ten segments lost: the loss probe
+ *			resends 10; its SACK makes 9 lost at once (RACK.rtt
+ *			from the probe, which left a PTO after 9), fast
+ *			recovery resends it (no timeout)
  * reordering_grows	reordering seen, then a segment late behind five
  *			SACKed ones, inside the window: DupThresh
  *			(tcpi_reordering) becomes 6, nothing resent
@@ -277,6 +281,49 @@ TEST_F(rack, no_rack)
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
 	EXPECT_EQ(0, tcpext("TCPSackRecovery"));
+}
+
+/*
+ * The last two of ten segments lost: the loss probe (RFC 8985 section 7)
+ * resends 10, whose SACK makes RACK.segment a segment sent a PTO after 9:
+ * 9 is lost at once (section 6.2 step 5), fast recovery resends it.
+ */
+TEST_F(rack, tail_after_probe)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	open_conn(_metadata, e, variant->family);
+	send_n(_metadata, e, 1, 10);
+	usleep(RTT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(9)));
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(10), seg_start(11)));
+	TH_LOG("probe %.1f ms after the ACK", peer_rx_delay_ms(c));
+	EXPECT_EQ(1, tcpext("TCPLossProbes"));
+	usleep(RTT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ACK_SACK, seg_start(9), "9001:10001"));
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(9), seg_start(10)));
+	TH_LOG("9 resent %.1f ms after the SACK of the probe",
+	       peer_rx_delay_ms(c));
+	EXPECT_GT(SLACK_MS, peer_rx_delay_ms(c));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
+	EXPECT_EQ(2U, info.tcpi_unacked);
+	EXPECT_EQ(1U, info.tcpi_sacked);
+	EXPECT_EQ(1U, info.tcpi_lost);
+	EXPECT_EQ(1U, info.tcpi_retrans);
+	EXPECT_EQ(2U, info.tcpi_total_retrans);
+	EXPECT_EQ(1, tcpext("TCPSackRecovery"));
+	EXPECT_EQ(0, tcpext("TCPTimeouts"));
+	usleep(RTT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ACK, seg_start(11)));
+	usleep(20000);
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(0U, info.tcpi_unacked);
+	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 }
 
 /*
