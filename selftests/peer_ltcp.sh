@@ -10,12 +10,13 @@
 # - peer_sack_sender: SACK loss recovery as a sender, reneging;
 # - peer_prr: Proportional Rate Reduction;
 # - peer_tlp: Tail Loss Probes (RFC 8985 section 7);
-# - peer_rcvwin: the window against the buffer's memory (small segments).
+# - peer_rcvwin: the window against the buffer's memory (small segments);
+# - peer_rack: RACK loss detection (RFC 8985 section 6).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
 rc=0
-for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp peer_rcvwin; do
+for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp peer_rcvwin peer_rack; do
 	echo "== $t on ltcp"
 	LTCP_PEER_PROTO=ltcp ./$t || rc=1
 done
