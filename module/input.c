@@ -291,8 +291,13 @@ static bool ltcp_ca_owns_cwnd(const struct sock *sk)
 	return ca && ca->cong_control;
 }
 
-/* RFC 5681 3.2 and RFC 6582 3.2 step 2: enter fast recovery. */
-static void ltcp_enter_recovery(struct sock *sk)
+/*
+ * RFC 5681 3.2 and RFC 6582 3.2 step 2: enter fast recovery. @mark_head:
+ * the duplicate ACK count or IsLost() got us here, and the first
+ * unacknowledged segment is the one to resend (RACK marked what it found
+ * lost itself, RFC 8985 section 6.2 step 5).
+ */
+static void ltcp_enter_recovery(struct sock *sk, bool mark_head)
 {
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	struct ltcp_sock *lsk = ltcp_sk(sk);
@@ -313,7 +318,7 @@ static void ltcp_enter_recovery(struct sock *sk)
 	 */
 	ltcp_prr_init(sk);
 	skb = skb_peek(&sk->sk_write_queue);
-	if (skb && skb != lsk->send_head)
+	if (mark_head && skb && skb != lsk->send_head)
 		ltcp_mark_lost(sk, skb);
 	lsk->recover = tp->snd_nxt;
 	lsk->in_recovery = 1;
@@ -328,6 +333,56 @@ static void ltcp_exit_recovery(struct sock *sk)
 	if (!ltcp_ca_owns_cwnd(sk))
 		tcp_snd_cwnd_set(tp, max(tp->snd_ssthresh, 2U));
 	ltcp_ca_set_state(sk, TCP_CA_Open);
+	ltcp_rack_recovery_done(sk);
+}
+
+/*
+ * May fast recovery start now? Not while it or RTO recovery runs, not
+ * with nothing in flight, and not before SND.UNA reached the recovery
+ * point of the last episode (RFC 6582 4.1, RFC 6675 5.1).
+ */
+static bool ltcp_may_enter_recovery(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	return !lsk->in_recovery &&
+	       inet_csk(sk)->icsk_ca_state != TCP_CA_Loss &&
+	       tp->packets_out && ltcp_after(tp->snd_una, lsk->recover - 1);
+}
+
+/*
+ * The fast retransmit on entering recovery (RFC 5681 3.2 step 2, RFC 6675
+ * section 5 step 4.2): the first unacknowledged segment, whatever the
+ * window says, when it is lost; otherwise (RACK found later segments
+ * lost) ltcp_push_pending() sends them within the window PRR set.
+ */
+static void ltcp_recovery_retransmit(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != ltcp_sk(sk)->send_head &&
+	    (LTCP_SKB_CB(skb)->state & LTCP_SKB_LOST))
+		ltcp_retransmit_head(sk);
+}
+
+/**
+ * ltcp_start_recovery() - the RACK timer found a loss
+ * @sk: the socket, owned or bh-locked and not owned
+ *
+ * RFC 8985 section 6.3: fast recovery starts as it would on an ACK that
+ * found the loss (TcpExtTCPSackRecovery, ssthresh, PRR with nothing
+ * delivered yet, the fast retransmit), if it may.
+ */
+void ltcp_start_recovery(struct sock *sk)
+{
+	if (!ltcp_may_enter_recovery(sk))
+		return;
+	NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPSACKRECOVERY);
+	ltcp_enter_recovery(sk, false);
+	if (!ltcp_ca_owns_cwnd(sk))
+		ltcp_prr_ack(sk, 0);
+	ltcp_recovery_retransmit(sk);
 }
 
 /*
@@ -389,10 +444,14 @@ static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 		if (ltcp_after(cb->end_seq, ack))
 			break;
 		/* Karn; and a SACKed segment's ACK comes late by design. */
-		if (cb->state & LTCP_SKB_SACKED)
+		if (cb->state & LTCP_SKB_SACKED) {
 			sacked++;
-		else if (!cb->retrans)
-			*rtt_us = (s32)(now_us - cb->tx_us);
+		} else {
+			if (!cb->retrans)
+				*rtt_us = (s32)(now_us - cb->tx_us);
+			/* RFC 8985 section 6.2 steps 2 and 3. */
+			ltcp_rack_delivered(sk, skb);
+		}
 		acked++;
 		ltcp_rate_skb_delivered(sk, skb, rs);
 		ltcp_skb_acked(sk, skb);
@@ -467,13 +526,16 @@ static void ltcp_ack_cwnd(struct sock *sk, u32 ack, u32 acked)
 			 * window deflation is in tcp_packets_in_flight().
 			 */
 			ltcp_retransmit_head(sk);
-		else
+		else if (!ltcp_rack_enabled(sk))
+			/* (RACK finds the holes by time instead.) */
 			ltcp_sack_partial_ack(sk);
 		return;
 	}
 	if (inet_csk(sk)->icsk_ca_state == TCP_CA_Loss &&
-	    !ltcp_before(ack, lsk->recover))
+	    !ltcp_before(ack, lsk->recover)) {
 		ltcp_ca_set_state(sk, TCP_CA_Open);
+		ltcp_rack_recovery_done(sk);
+	}
 	/* In TCP_CA_Loss the window grows as in slow start (RFC 5681 3.1:
 	 * after a timeout, slow start up to ssthresh), through cong_avoid
 	 * below; it used to stay at one segment until the recovery point.
@@ -515,8 +577,9 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	u32 prior_una = tp->snd_una;
 	u32 ca_flags = CA_ACK_SLOWPATH;
 	bool sack = tp->rx_opt.sack_ok;
+	bool rack = ltcp_rack_enabled(sk);
 	bool head_lost = false, dup3 = false, entered = false, dup = false;
-	u32 acked = 0;
+	u32 acked = 0, rack_lost = 0;
 	long rtt_us = -1;
 
 	if (ltcp_after(ack, tp->snd_nxt)) {
@@ -529,6 +592,7 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 		return true;
 	}
 	rs.prior_in_flight = tcp_packets_in_flight(tp);
+	ltcp_rack_ack_start(sk);
 	if (ltcp_update_window(sk, skb))
 		ca_flags |= CA_ACK_WIN_UPDATE;
 	if ((cb->flags & LTCP_ECE) && (tp->ecn_flags & TCP_ECN_OK))
@@ -581,21 +645,26 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 		ltcp_sack_tag(sk, opt, &rs);
 	if (ack != prior_una)
 		ltcp_ack_cwnd(sk, ack, acked);
-	if (sack)
+	/* RFC 8985 section 6.2: RACK, which takes the place of RFC 6675's
+	 * IsLost() and duplicate ACK count for a SACK connection; without
+	 * it (net.ltcp.recovery 0) those.
+	 */
+	rack_lost = ltcp_rack_ack(sk);
+	if (sack && !rack)
 		head_lost = ltcp_sack_mark_lost(sk);
 	/* RFC 8985 section 7.4: did a loss probe repair a loss? */
 	ltcp_tlp_ack(sk, ack, opt, dup);
 	/* Enter recovery on DupThresh duplicate ACKs (RFC 5681 3.2, RFC 6675
 	 * section 5 step 3) or, with SACK, once the first unacknowledged
-	 * segment IsLost() (step 2); not again before SND.UNA reaches the
+	 * segment IsLost() (step 2), or when RACK found a loss (RFC 8985
+	 * section 6.2 step 5); not again before SND.UNA reaches the
 	 * recovery point of the last episode (RFC 6582 4.1, RFC 6675 5.1).
 	 */
-	if (!lsk->in_recovery && icsk->icsk_ca_state != TCP_CA_Loss &&
-	    tp->packets_out && ltcp_after(tp->snd_una, lsk->recover - 1) &&
-	    (dup3 || head_lost)) {
+	if (ltcp_may_enter_recovery(sk) &&
+	    (rack ? rack_lost : dup3 || head_lost)) {
 		NET_INC_STATS(sock_net(sk), sack ? LINUX_MIB_TCPSACKRECOVERY :
 						   LINUX_MIB_TCPRENORECOVERY);
-		ltcp_enter_recovery(sk);
+		ltcp_enter_recovery(sk, !rack);
 		entered = true;
 	}
 	/* RFC 6937 section 3: the window on every ACK of the recovery,
@@ -606,7 +675,7 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	if (lsk->in_recovery && !ltcp_ca_owns_cwnd(sk))
 		ltcp_prr_ack(sk, tp->delivered - prior_delivered);
 	if (entered)
-		ltcp_retransmit_head(sk);
+		ltcp_recovery_retransmit(sk);
 
 	if (ca_flags & CA_ACK_ECE) {
 		/* RFC 3168 6.1.2; what it acknowledged was CE-marked
@@ -636,6 +705,10 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
 	}
 	ltcp_push_pending(sk);
+	/* RFC 8985 section 6.3: the RACK timer for the segments whose time
+	 * is not up yet, in place of the RTO or loss probe.
+	 */
+	ltcp_rack_arm_pending(sk);
 	/* After the push: what it sent counts as room for a writer held by
 	 * TCP_NOTSENT_LOWAT.
 	 */

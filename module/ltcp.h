@@ -24,6 +24,13 @@
 #define LTCP_RECOVERY_STATIC_REO 0x2	/* RACK's window stays min_RTT/4 */
 #define LTCP_RECOVERY_NO_DUPTHRESH 0x4	/* no DupThresh with RACK */
 #define LTCP_RECOVERY_MASK	0x7
+/* net.ltcp.reordering and max_reordering (tcp_reordering,
+ * tcp_max_reordering): DupThresh at the start, and how far reordering
+ * seen may raise it.
+ */
+#define LTCP_REORDERING		3
+#define LTCP_MAX_REORDERING	300
+#define LTCP_REORDERING_LIMIT	65535	/* the knobs' upper bound */
 
 /* Sequence space arithmetic, RFC 9293 section 3.4 (modulo 2^32). */
 static inline bool ltcp_before(u32 a, u32 b)
@@ -141,6 +148,55 @@ struct ltcp_ca_holder;
 struct rate_sample;
 
 /**
+ * struct ltcp_rack - RACK's state (RFC 8985 section 6.1, rack.c)
+ * @xmit_us: RACK.xmit_ts: when the most recently sent segment that was
+ *	delivered was last sent (low 32 bits of the microsecond clock)
+ * @end_seq: RACK.end_seq: that segment's end
+ * @rtt_us: RACK.rtt: the RTT its delivery gave
+ * @fack: RACK.fack: the highest sequence number delivered
+ * @dsack_round: RACK.dsack_round (with @dsack_round_on): SND.NXT when a
+ *	D-SACK last widened the window
+ * @timeout_us: what the last detection left for the RACK timer (0: none)
+ * @ack_xmit_us: within an ACK, the latest transmission it delivered
+ * @ack_end_seq: that segment's end
+ * @ack_reord_segs: within an ACK, the largest distance (in segments) from
+ *	a segment delivered out of order to RACK.fack
+ * @reo_wnd_mult: RACK.reo_wnd_mult
+ * @reo_wnd_persist: RACK.reo_wnd_persist
+ * @valid: a segment was delivered: @xmit_us, @end_seq and @rtt_us hold
+ * @fack_valid: @fack holds
+ * @reordering_seen: RACK.reordering_seen
+ * @dsack_round_on: @dsack_round holds (the RFC's "not None")
+ * @from_retrans: RACK.segment was a retransmission
+ * @ack_any: within an ACK, @ack_xmit_us holds
+ * @ack_reord: within an ACK, a segment was delivered out of order
+ * @ack_dsack: within an ACK, it carries a D-SACK
+ * @recovery_done: within an ACK, it ended fast or RTO recovery
+ */
+struct ltcp_rack {
+	u32 xmit_us;
+	u32 end_seq;
+	u32 rtt_us;
+	u32 fack;
+	u32 dsack_round;
+	u32 timeout_us;
+	u32 ack_xmit_us;
+	u32 ack_end_seq;
+	u32 ack_reord_segs;
+	u8 reo_wnd_mult;
+	u8 reo_wnd_persist;
+	u16 valid:1,
+	    fack_valid:1,
+	    reordering_seen:1,
+	    dsack_round_on:1,
+	    from_retrans:1,
+	    ack_any:1,
+	    ack_reord:1,
+	    ack_dsack:1,
+	    recovery_done:1;
+};
+
+/**
  * struct ltcp_sock - an ltcp endpoint
  * @tp: the standard TCP socket fields. It comes first so that tcp_sk(),
  *	inet_csk() and inet_sk() work on an ltcp socket: congestion-control
@@ -180,6 +236,7 @@ struct rate_sample;
  * @rcv_ratio: payload per byte of receive-buffer memory (skb truesize)
  *	that arriving segments have shown, in 1/256ths (rcvbuf.c): the
  *	share of free buffer the window may offer
+ * @rack: RACK loss detection (RFC 8985 section 6, rack.c)
  *
  * Loss bookkeeping uses tcp_sock's packets_out, lost_out and retrans_out
  * (tcp_packets_in_flight() reads them), kept per segment in
@@ -200,6 +257,7 @@ struct ltcp_sock {
 	u32 undo_cwnd;
 	u32 undo_ssthresh;
 	struct ltcp_ca_holder *ca_holder;
+	struct ltcp_rack rack;
 	u8 syn_retries;
 	u8 rcv_ratio;
 	u8 in_recovery:1,
@@ -444,6 +502,7 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 /* input.c */
 int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+void ltcp_start_recovery(struct sock *sk);
 void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
 bool ltcp_segment_valid(struct sk_buff *skb);
 void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
@@ -555,6 +614,18 @@ void ltcp_tlp_fire(struct sock *sk);
 void ltcp_tlp_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt,
 		  bool dupack);
 
+/* rack.c: RACK loss detection (RFC 8985 section 6) */
+bool ltcp_rack_enabled(const struct sock *sk);
+void ltcp_rack_init(struct sock *sk);
+void ltcp_rack_ack_start(struct sock *sk);
+void ltcp_rack_dsack(struct sock *sk);
+void ltcp_rack_recovery_done(struct sock *sk);
+void ltcp_rack_delivered(struct sock *sk, const struct sk_buff *skb);
+u32 ltcp_rack_reo_wnd(const struct sock *sk);
+u32 ltcp_rack_ack(struct sock *sk);
+void ltcp_rack_arm_pending(struct sock *sk);
+void ltcp_rack_timeout(struct sock *sk);
+
 /* sack.c: the sender's scoreboard (RFC 2018, RFC 2883, RFC 6675) */
 u32 ltcp_sack_tag(struct sock *sk, const struct ltcp_options *opt,
 		  struct rate_sample *rs);
@@ -615,6 +686,10 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @early_retrans: net.ltcp.early_retrans (tcp_early_retrans): 3 or 4
  *	enable Tail Loss Probes (RFC 8985 section 7), 0 to 2 do not
  * @recovery: net.ltcp.recovery (tcp_recovery): LTCP_RECOVERY_* bits
+ * @reordering: net.ltcp.reordering (tcp_reordering): a connection's
+ *	DupThresh (tcp_sock.reordering) at its start
+ * @max_reordering: net.ltcp.max_reordering (tcp_max_reordering): the
+ *	most reordering seen may raise it to
  * @ecn: net.ltcp.ecn: 0 no ECN, 1 request and accept it, 2 accept it
  * @tw_reuse_mode: net.ltcp.tw_reuse: 0, 1, or 2 for loopback only (not
  *	"tw_reuse": inet_timewait_sock.h has a macro of that name)
@@ -646,6 +721,8 @@ struct ltcp_net {
 	int dsack;
 	int early_retrans;
 	int recovery;
+	int reordering;
+	int max_reordering;
 	int ecn;
 	int tw_reuse_mode;
 	int synack_retries;

@@ -335,6 +335,8 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newlsk->deferred = 0;
 	newlsk->dupacks = 0;
 	newlsk->in_recovery = 0;
+	ltcp_rack_init(newsk);
+	newtp->reordering = READ_ONCE(ltcp_net(sock_net(newsk))->reordering);
 	newlsk->fin_queued = 0;
 	newlsk->pacing_idle = 0;
 	newlsk->data_rcvtime = 0;

@@ -702,8 +702,11 @@ void ltcp_push_pending(struct sock *sk)
 		tp->max_packets_out = tp->packets_out;
 	/* RFC 8985 section 7.2: new data sent outside recovery (re)starts
 	 * the loss probe timer; otherwise the RTO runs (RFC 6298 5.1: started
-	 * when it is not running).
+	 * when it is not running). A RACK timer pending (section 6.3) stays:
+	 * its handler arms them.
 	 */
+	if (inet_csk(sk)->icsk_pending == ICSK_TIME_REO_TIMEOUT)
+		return;
 	if (sent_new && ltcp_tlp_arm(sk, false))
 		return;
 	if (sent && inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
@@ -1090,7 +1093,7 @@ void ltcp_init_transfer(struct sock *sk)
 	tp->lost_out = 0;
 	tp->retrans_out = 0;
 	tp->sacked_out = 0;
-	tp->reordering = 3;
+	tp->reordering = READ_ONCE(ltcp_net(sock_net(sk))->reordering);
 	tp->tlp_high_seq = 0;
 	/* No recovery point yet: the first loss may start recovery (it was
 	 * left at 0, which blocked fast recovery for half the ISNs).

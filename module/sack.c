@@ -288,6 +288,8 @@ static void ltcp_sack_mark(struct sock *sk, struct sk_buff *skb,
 		tp->lost_out--;
 	if (cb->state & LTCP_SKB_RETRANS)
 		tp->retrans_out--;
+	/* RFC 8985 section 6.2 steps 2 and 3, before the state is lost. */
+	ltcp_rack_delivered(sk, skb);
 	cb->state = LTCP_SKB_SACKED;
 	tp->sacked_out++;
 	tp->delivered++;
@@ -301,12 +303,12 @@ static void ltcp_sack_mark(struct sock *sk, struct sk_buff *skb,
 /*
  * Read and check the blocks of @opt. RFC 2883 section 4: the first block
  * is a D-SACK when it lies below the cumulative ACK or inside the second
- * block; it is counted (tcpi_dsack_dups, TcpExtTCPDSACKRecv) and not used
- * yet. Every other block must lie inside SND.UNA..SND.NXT and not be empty
- * or reversed (RFC 2018 section 3 and RFC 5961's spirit: a block for data
- * never sent says nothing true); others are dropped and counted
- * (TcpExtTCPSACKDiscard). Returns the number of blocks kept in @blk, sorted
- * by start.
+ * block; it is counted (tcpi_dsack_dups, TcpExtTCPDSACKRecv) and widens
+ * RACK's reordering window (rack.c). Every other block must lie inside
+ * SND.UNA..SND.NXT and not be empty or reversed (RFC 2018 section 3 and
+ * RFC 5961's spirit: a block for data never sent says nothing true);
+ * others are dropped and counted (TcpExtTCPSACKDiscard). Returns the
+ * number of blocks kept in @blk, sorted by start.
  */
 static int ltcp_sack_read(struct sock *sk, const struct ltcp_options *opt,
 			  struct ltcp_sack_blk *blk)
@@ -334,6 +336,10 @@ static int ltcp_sack_read(struct sock *sk, const struct ltcp_options *opt,
 			if (dsack) {
 				tp->dsack_dups++;
 				NET_INC_STATS(net, LINUX_MIB_TCPDSACKRECV);
+				/* RFC 8985 section 6.2 step 4 widens
+				 * RACK's reordering window.
+				 */
+				ltcp_rack_dsack(sk);
 				continue;
 			}
 		}

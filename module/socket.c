@@ -135,7 +135,8 @@ int ltcp_init_sock(struct sock *sk)
 	tcp_snd_cwnd_set(tp, LTCP_INIT_CWND);
 	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
 	tp->snd_cwnd_clamp = ~0U;
-	tp->reordering = 3;
+	tp->reordering = READ_ONCE(ltcp_net(net)->reordering);
+	ltcp_rack_init(sk);
 	ltcp_sk(sk)->rcv_ratio = LTCP_RCV_RATIO_INIT;
 	tp->rx_opt.mss_clamp = LTCP_MSS_DEFAULT;
 	tp->mss_cache = LTCP_MSS_DEFAULT;
@@ -470,6 +471,7 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	tp->snd_cwnd_cnt = 0;
 	ltcp_sk(sk)->fin_queued = 0;
 	ltcp_sk(sk)->in_recovery = 0;
+	ltcp_rack_init(sk);
 	ltcp_sk(sk)->urg_mode = 0;
 	WRITE_ONCE(tp->urg_data, 0);
 	icsk->icsk_backoff = 0;

@@ -29,6 +29,7 @@ static int ltcp_rto_max_min = 1000;
 static int ltcp_rto_max_max = LTCP_RTO_MAX_MS;
 static int ltcp_early_retrans_max = 4;
 static int ltcp_recovery_max = LTCP_RECOVERY_MASK;
+static int ltcp_reordering_max = LTCP_REORDERING_LIMIT;
 
 static struct ltcp_net *ltcp_net_of(struct ctl_table *table, size_t offset)
 {
@@ -189,6 +190,24 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra2		= &ltcp_recovery_max,
 	},
 	{
+		.procname	= "reordering",
+		.data		= (void *)offsetof(struct ltcp_net, reordering),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ltcp_reordering_max,
+	},
+	{
+		.procname	= "max_reordering",
+		.data		= (void *)offsetof(struct ltcp_net, max_reordering),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ltcp_reordering_max,
+	},
+	{
 		.procname	= "tw_reuse",
 		.data		= (void *)offsetof(struct ltcp_net, tw_reuse_mode),
 		.maxlen		= sizeof(int),
@@ -309,6 +328,8 @@ static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 	ln->dsack = 1;
 	ln->early_retrans = LTCP_EARLY_RETRANS_TLP;
 	ln->recovery = LTCP_RECOVERY_RACK;
+	ln->reordering = LTCP_REORDERING;
+	ln->max_reordering = LTCP_MAX_REORDERING;
 	ln->ecn = 2;
 	ln->tw_reuse_mode = 2;
 	ln->synack_retries = LTCP_SYNACK_RETRIES;

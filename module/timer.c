@@ -2,7 +2,8 @@
 /*
  * ltcp timers: the retransmission timer (RFC 6298) with the SYN and data
  * retry limits, the zero-window probe (RFC 9293 3.8.6.1) and the loss
- * probe (RFC 8985 section 7, tlp.c) multiplexed on it, the delayed
+ * probe (RFC 8985 section 7, tlp.c) and the RACK reordering timer
+ * (section 6.3, rack.c) multiplexed on it, the delayed
  * ACK timer, and the FIN-WAIT-2 timer of orphaned sockets. They are the
  * inet_connection_sock timers; a timer that finds the socket owned by the
  * user leaves its work to release_sock (ltcp_release_cb).
@@ -287,6 +288,10 @@ void ltcp_write_timer_handler(struct sock *sk)
 
 	if (event == ICSK_TIME_LOSS_PROBE) {
 		ltcp_tlp_fire(sk);
+		return;
+	}
+	if (event == ICSK_TIME_REO_TIMEOUT) {
+		ltcp_rack_timeout(sk);
 		return;
 	}
 

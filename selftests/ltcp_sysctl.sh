@@ -9,8 +9,9 @@
 # available_congestion_control, rto_min_us, rto_max_ms, synack_retries,
 # max_syn_backlog, delack_seg, rmem, wmem, retries1, tw_reuse, sack (dsack
 # changes only what ACKs carry: selftests/peer_sack shows both;
-# early_retrans: with rto_min_us, and selftests/peer_tlp; recovery: its default and range only,
-# ltcp has no RACK yet).
+# early_retrans: with rto_min_us, and selftests/peer_tlp; recovery and
+# reordering: default and range here, effect in selftests/peer_rack;
+# max_reordering: default and range only).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
@@ -30,7 +31,8 @@ B="ip netns exec ltcp-sy-b"
 for kv in syn_retries=6 retries2=15 keepalive_time=7200 keepalive_intvl=75 \
 	keepalive_probes=9 fin_timeout=60 timestamps=1 window_scaling=1 \
 	rto_min_us=200000 rto_max_ms=120000 synack_retries=5 delack_seg=2 \
-	retries1=3 tw_reuse=2 sack=1 dsack=1 early_retrans=3 recovery=1; do
+	retries1=3 tw_reuse=2 sack=1 dsack=1 early_retrans=3 recovery=1 \
+	reordering=3 max_reordering=300; do
 	k=${kv%%=*}
 	ltcp_check "net.ltcp.$k defaults to ${kv#*=}" \
 		test "$($A cat /proc/sys/net/ltcp/$k)" = "${kv#*=}"
@@ -44,6 +46,8 @@ ltcp_check_not "sack=2 is refused" $A sysctl -qw net.ltcp.sack=2 2>/dev/null
 ltcp_check_not "dsack=-1 is refused" $A sysctl -qw net.ltcp.dsack=-1 2>/dev/null
 ltcp_check_not "early_retrans=5 is refused" $A sysctl -qw net.ltcp.early_retrans=5 2>/dev/null
 ltcp_check_not "recovery=8 is refused" $A sysctl -qw net.ltcp.recovery=8 2>/dev/null
+ltcp_check_not "reordering=0 is refused" $A sysctl -qw net.ltcp.reordering=0 2>/dev/null
+ltcp_check_not "max_reordering=0 is refused" $A sysctl -qw net.ltcp.max_reordering=0 2>/dev/null
 
 # The qdiscs stay from here on and only filters come and go: adding and
 # removing a qdisc flips a static key, and the code patching that takes

@@ -11,12 +11,14 @@
 # - peer_prr: Proportional Rate Reduction;
 # - peer_tlp: Tail Loss Probes (RFC 8985 section 7);
 # - peer_rcvwin: the window against the buffer's memory (small segments);
-# - peer_undo: undoing a spurious RTO or fast retransmit (RFC 3522).
+# - peer_undo: undoing a spurious RTO or fast retransmit (RFC 3522);
+# - peer_rack: RACK loss detection (RFC 8985 section 6).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
 rc=0
-for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp peer_rcvwin peer_undo; do
+for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp peer_rcvwin peer_undo \
+	 peer_rack; do
 	echo "== $t on ltcp"
 	LTCP_PEER_PROTO=ltcp ./$t || rc=1
 done
