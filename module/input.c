@@ -632,8 +632,6 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 
 			ca->pkts_acked(sk, &sample);
 		}
-		/* RFC 3522: was the episode's retransmission spurious? */
-		ltcp_undo_ack(sk, ack, opt);
 	}
 	/* RFC 6675 section 5: the scoreboard first (Update()), then
 	 * IsLost() for every hole.
@@ -643,6 +641,11 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (sack && opt->num_sacks)
 		ltcp_sack_tag(sk, opt, &rs);
+	/* Was the episode's retransmission spurious? D-SACKs (RFC 3708),
+	 * then timestamps (RFC 3522).
+	 */
+	if (!ltcp_undo_dsack_check(sk) && ack != prior_una)
+		ltcp_undo_ack(sk, ack, opt);
 	if (ack != prior_una)
 		ltcp_ack_cwnd(sk, ack, acked);
 	/* RFC 8985 section 6.2: RACK, which takes the place of RFC 6675's

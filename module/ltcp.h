@@ -230,6 +230,8 @@ struct ltcp_rack {
  *	(undo.c)
  * @undo_ts_ok: @undo_tsval holds the episode's first retransmission's
  *	TSval (RFC 3522's RetransmitTS)
+ * @undo_rtx: the episode retransmitted something; tcp_sock.undo_retrans
+ *	counts the retransmitted segments no D-SACK has reported yet
  * @undo_tsval: that TSval
  * @undo_cwnd: cwnd before the episode
  * @undo_ssthresh: ssthresh before the episode
@@ -266,7 +268,8 @@ struct ltcp_sock {
 	   sacked_any:1,
 	   urg_mode:1,
 	   undo_armed:1,
-	   undo_ts_ok:1;
+	   undo_ts_ok:1,
+	   undo_rtx:1;
 };
 
 /**
@@ -474,8 +477,10 @@ void ltcp_rcvbuf_adjust(struct sock *sk);
 
 /* undo.c */
 void ltcp_undo_start(struct sock *sk);
-void ltcp_undo_retransmitted(struct sock *sk, u32 tsval);
+void ltcp_undo_retransmitted(struct sock *sk, bool ts, u32 tsval);
 bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt);
+void ltcp_undo_dsack(struct sock *sk, u32 start, u32 end);
+bool ltcp_undo_dsack_check(struct sock *sk);
 
 /* collapse.c */
 bool ltcp_collapse(struct sock *sk);

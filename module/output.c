@@ -506,8 +506,7 @@ static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	err = ltcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
-	if (tp->rx_opt.tstamp_ok)
-		ltcp_undo_retransmitted(sk, tsval);
+	ltcp_undo_retransmitted(sk, tp->rx_opt.tstamp_ok, tsval);
 	ltcp_pacing_sent(sk, skb->len);
 	cb->retrans++;
 	tp->total_retrans++;

@@ -340,6 +340,8 @@ static int ltcp_sack_read(struct sock *sk, const struct ltcp_options *opt,
 				 * RACK's reordering window.
 				 */
 				ltcp_rack_dsack(sk);
+				/* RFC 3708: was a retransmission spurious? */
+				ltcp_undo_dsack(sk, start, end);
 				continue;
 			}
 		}

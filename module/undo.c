@@ -15,8 +15,11 @@
  * ssthresh back up to its value before the episode), and segments still
  * marked lost are not sent again.
  *
- * Not done: D-SACK-based undo (RFC 3708) and F-RTO (RFC 5682), the
- * detection without timestamps.
+ * Without timestamps, D-SACKs tell (RFC 3708): once every segment the
+ * episode retransmitted has been reported duplicate, none was lost, and
+ * the episode is undone the same way (TcpExtTCPDSACKUndo).
+ *
+ * Not done: F-RTO (RFC 5682), partial undo.
  */
 
 #include <net/tcp.h>
@@ -40,6 +43,9 @@ void ltcp_undo_start(struct sock *sk)
 		return;
 	lsk->undo_armed = 1;
 	lsk->undo_ts_ok = 0;
+	lsk->undo_rtx = 0;
+	tp->undo_marker = tp->snd_una;
+	tp->undo_retrans = 0;
 	lsk->undo_cwnd = tcp_snd_cwnd(tp);
 	lsk->undo_ssthresh = tp->snd_ssthresh;
 }
@@ -47,18 +53,48 @@ void ltcp_undo_start(struct sock *sk)
 /**
  * ltcp_undo_retransmitted() - a segment was sent again
  * @sk: the socket
- * @tsval: the TSval it carried
+ * @ts: it carried a timestamp
+ * @tsval: then its TSval (or an earlier one)
  *
  * RFC 3522 section 3.2 (1): RetransmitTS is the first retransmission's.
+ * Each retransmission waits for its D-SACK (RFC 3708).
  */
-void ltcp_undo_retransmitted(struct sock *sk, u32 tsval)
+void ltcp_undo_retransmitted(struct sock *sk, bool ts, u32 tsval)
 {
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 
-	if (!lsk->undo_armed || lsk->undo_ts_ok)
+	if (!lsk->undo_armed)
 		return;
-	lsk->undo_tsval = tsval;
-	lsk->undo_ts_ok = 1;
+	tcp_sk(sk)->undo_retrans++;
+	if (ts && !lsk->undo_rtx) {
+		lsk->undo_tsval = tsval;
+		lsk->undo_ts_ok = 1;
+	}
+	lsk->undo_rtx = 1;
+}
+
+/**
+ * ltcp_undo_dsack() - an ACK carries a D-SACK of [@start, @end)
+ * @sk: the socket
+ * @start: first sequence number reported duplicate
+ * @end: one past the last
+ *
+ * Only a block inside what the episode could have retransmitted counts
+ * (from SND.UNA at its start to SND.NXT): a forged or old one says
+ * nothing about it. Each segment it covers is one retransmission less to
+ * hear about.
+ */
+void ltcp_undo_dsack(struct sock *sk, u32 start, u32 end)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 segs;
+
+	if (!ltcp_sk(sk)->undo_rtx || !ltcp_sk(sk)->undo_armed ||
+	    !ltcp_before(start, end) || ltcp_before(start, tp->undo_marker) ||
+	    ltcp_after(end, tp->snd_nxt))
+		return;
+	segs = DIV_ROUND_UP(end - start, max_t(u32, tp->mss_cache, 1));
+	tp->undo_retrans = max_t(int, tp->undo_retrans - segs, 0);
 }
 
 /* Segments marked lost are not: the retransmissions stop. */
@@ -80,7 +116,7 @@ static void ltcp_undo_unmark_lost(struct sock *sk)
 	}
 }
 
-static void ltcp_undo(struct sock *sk)
+static void ltcp_undo(struct sock *sk, int mib)
 {
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	struct ltcp_sock *lsk = ltcp_sk(sk);
@@ -88,7 +124,8 @@ static void ltcp_undo(struct sock *sk)
 	struct net *net = sock_net(sk);
 
 	/* As Linux counts them (TCPSpuriousRTOs is F-RTO's). */
-	NET_INC_STATS(net, inet_csk(sk)->icsk_ca_state == TCP_CA_Loss ?
+	NET_INC_STATS(net, mib ? mib :
+		      inet_csk(sk)->icsk_ca_state == TCP_CA_Loss ?
 		      LINUX_MIB_TCPLOSSUNDO : LINUX_MIB_TCPFULLUNDO);
 	tp->prior_cwnd = lsk->undo_cwnd;
 	tcp_snd_cwnd_set(tp, ca && ca->undo_cwnd ? ca->undo_cwnd(sk) :
@@ -125,7 +162,8 @@ bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt)
 	if (!lsk->undo_armed)
 		return false;
 	if (ts && !ltcp_before(opt->tsecr, lsk->undo_tsval)) {
-		lsk->undo_armed = 0;
+		/* Eifel is out; D-SACKs may still tell. */
+		lsk->undo_ts_ok = 0;
 		return false;
 	}
 	if (ltcp_before(ack, lsk->recover))
@@ -133,6 +171,24 @@ bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt)
 	lsk->undo_armed = 0;
 	if (!ts)
 		return false;
-	ltcp_undo(sk);
+	ltcp_undo(sk, 0);
+	return true;
+}
+
+/**
+ * ltcp_undo_dsack_check() - after the SACK blocks of an ACK: has every
+ *	retransmission of the episode been reported duplicate?
+ * @sk: the socket
+ *
+ * Return: true if the episode was undone.
+ */
+bool ltcp_undo_dsack_check(struct sock *sk)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+
+	if (!lsk->undo_armed || !lsk->undo_rtx || tcp_sk(sk)->undo_retrans)
+		return false;
+	lsk->undo_armed = 0;
+	ltcp_undo(sk, LINUX_MIB_TCPDSACKUNDO);
 	return true;
 }

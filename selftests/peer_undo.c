@@ -22,6 +22,11 @@
  *			alone: no RACK, TLP or F-RTO on either stack); the
  *			ACK of everything echoes the original's TSval:
  *			TcpExtTCPFullUndo, ssthresh and cwnd restored.
+ * dsack_undo		the same without timestamps: the retransmission is
+ *			acknowledged (a partial ACK), then the original
+ *			arrives and the peer reports it with a D-SACK
+ *			(RFC 3708): TcpExtTCPDSACKUndo, ssthresh restored,
+ *			the state Open.
  *
  * The loss probe is off (early_retrans 0) in the timeout cases so that
  * the RTO is the first retransmission. The kernel's TCP (the reference)
@@ -52,6 +57,7 @@
 #define HS_DELAY_MS	100	/* the handshake's RTT sample */
 
 #define SEG		"[P]. %u:%u(988) ack 1 <nop,nop,TS val * ecr *>"
+#define SEG_NO_TS	"[P]. %u:%u(1000) ack 1"
 
 static u32 seg_start(int i)
 {
@@ -235,6 +241,56 @@ TEST_F(undo, spurious_fast_retransmit)
 	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 	EXPECT_EQ(undos + 1, tcpext("TCPFullUndo"));
+}
+
+TEST_F(undo, dsack_undo)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	long undos = tcpext("TCPDSACKUndo");
+	char buf[NSEG * MSS];
+	struct tcp_info info;
+	int one = 1, i;
+
+	if (!e->ready)
+		return;
+	peer_env_rfc6675(_metadata, e);
+	peer_env_listen(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+			       MSS));
+	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
+	usleep(HS_DELAY_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000"));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
+	for (i = 0; i < NSEG; i++)
+		ASSERT_EQ(0, peer_expect(c, SEG_NO_TS, 1 + i * MSS,
+					 1 + (i + 1) * MSS));
+	for (i = 2; i <= 4; i++)
+		ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000 <nop,nop,sack %u:%u>",
+				       1 + MSS, 1 + i * MSS));
+	ASSERT_EQ(0, peer_expect(c, SEG_NO_TS, 1, 1 + MSS));
+	get_info(_metadata, e->fd, &info);
+	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
+	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+
+	/* The retransmission arrived: a partial ACK. Then the original,
+	 * reported duplicate.
+	 */
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + 4 * MSS));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,sack 1:%u>",
+			       1 + 4 * MSS, 1 + MSS));
+	get_info(_metadata, e->fd, &info);
+	TH_LOG("after the D-SACK: cwnd %u, ssthresh %u, state %u",
+	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
+	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
+	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+	EXPECT_EQ(undos + 1, tcpext("TCPDSACKUndo"));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + NSEG * MSS));
 }
 
 TEST_HARNESS_MAIN
