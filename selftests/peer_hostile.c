@@ -40,11 +40,6 @@ static long tcp_mib(const char *name)
 	return peer_env_mib("/proc/net/snmp", "Tcp:", name);
 }
 
-static long ext_mib(const char *name)
-{
-	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
-}
-
 FIXTURE(hostile) {
 	struct peer p;
 	struct peer_conn c;
@@ -185,9 +180,9 @@ TEST_F(hostile, challenge_acks)
 
 	if (!self->ready)
 		return;
-	chal = ext_mib("TCPChallengeACK");
-	skip = ext_mib("TCPACKSkippedChallenge");
-	synchal = ext_mib("TCPSYNChallenge");
+	chal = peer_env_tcpext("TCPChallengeACK");
+	skip = peer_env_tcpext("TCPACKSkippedChallenge");
+	synchal = peer_env_tcpext("TCPSYNChallenge");
 	inerrs = tcp_mib("InErrs");
 
 	ASSERT_EQ(0, peer_send(c, "R. 101:101(0) ack 1"));
@@ -195,15 +190,15 @@ TEST_F(hostile, challenge_acks)
 				 c->ts_last));
 	ASSERT_EQ(0, peer_send(c, "R. 201:201(0) ack 1"));
 	ASSERT_EQ(0, peer_expect_none(c, 300));
-	EXPECT_EQ(chal + 1, ext_mib("TCPChallengeACK"));
-	EXPECT_EQ(skip + 1, ext_mib("TCPACKSkippedChallenge"));
+	EXPECT_EQ(chal + 1, peer_env_tcpext("TCPChallengeACK"));
+	EXPECT_EQ(skip + 1, peer_env_tcpext("TCPACKSkippedChallenge"));
 
 	usleep(RATELIMIT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, "S 1:1(0) win 65535 <mss 1000>"));
 	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 1 <nop,nop,TS val * ecr %u>",
 				 c->ts_last));
-	EXPECT_EQ(chal + 2, ext_mib("TCPChallengeACK"));
-	EXPECT_EQ(synchal + 1, ext_mib("TCPSYNChallenge"));
+	EXPECT_EQ(chal + 2, peer_env_tcpext("TCPChallengeACK"));
+	EXPECT_EQ(synchal + 1, peer_env_tcpext("TCPSYNChallenge"));
 	EXPECT_EQ(inerrs + 1, tcp_mib("InErrs"));
 	EXPECT_TRUE(goes_on(c, self->fd, 1));
 }
@@ -219,11 +214,11 @@ TEST_F(hostile, ack_too_old)
 
 	if (!self->ready)
 		return;
-	chal = ext_mib("TCPChallengeACK");
+	chal = peer_env_tcpext("TCPChallengeACK");
 	ASSERT_EQ(0, peer_send(c, "P. 1:101(100) ack %u <nop,nop,TS>",
 			       1u - 0x40000000u));
 	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 1"));
-	EXPECT_EQ(chal + 1, ext_mib("TCPChallengeACK"));
+	EXPECT_EQ(chal + 1, peer_env_tcpext("TCPChallengeACK"));
 	EXPECT_TRUE(nothing_to_read(self->fd));
 	EXPECT_TRUE(goes_on(c, self->fd, 1));
 }

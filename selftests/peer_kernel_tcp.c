@@ -53,11 +53,6 @@ static long tcp_mib(const char *name)
 	return peer_env_mib("/proc/net/snmp", "Tcp:", name);
 }
 
-static long tcpext_mib(const char *name)
-{
-	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
-}
-
 FIXTURE(tcp) {
 	struct peer_env e;
 };
@@ -157,14 +152,14 @@ TEST_F(tcp, passive_open)
 	EXPECT_LT(0U, ti.tcpi_rtt);
 	EXPECT_GT(1000000U, ti.tcpi_rto);
 
-	delacks = tcpext_mib("DelayedACKs");
+	delacks = peer_env_tcpext("DelayedACKs");
 	ASSERT_LE(0, delacks);
 	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 win 512 <nop,nop,TS val 120 ecr %u>",
 			       c->ts_recent));
 	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 1001 <nop,nop,TS val * ecr 120>"));
 	ms = peer_rx_delay_ms(c);
 	TH_LOG("ACK of the first data after %d ms", ms);
-	EXPECT_EQ(delacks, tcpext_mib("DelayedACKs"));
+	EXPECT_EQ(delacks, peer_env_tcpext("DelayedACKs"));
 	EXPECT_GT(200, ms);
 
 	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_QUICKACK, &zero,
@@ -174,7 +169,7 @@ TEST_F(tcp, passive_open)
 	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 2001 <nop,nop,TS val * ecr 130>"));
 	ms = peer_rx_delay_ms(c);
 	TH_LOG("delayed ACK after %d ms (TCP_DELACK_MIN is 40 ms)", ms);
-	EXPECT_EQ(delacks + 1, tcpext_mib("DelayedACKs"));
+	EXPECT_EQ(delacks + 1, peer_env_tcpext("DelayedACKs"));
 	EXPECT_LE(30, ms);
 	EXPECT_GE(250, ms);
 
@@ -501,14 +496,14 @@ TEST_F(tcp, defer_accept)
 	ASSERT_EQ(0, getsockopt(e->lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &got,
 				&len));
 	EXPECT_EQ(7, got);
-	drops = tcpext_mib("TCPDeferAcceptDrop");
+	drops = peer_env_tcpext("TCPDeferAcceptDrop");
 	ASSERT_LE(0, drops);
 
 	ASSERT_EQ(0, peer_connect(c));
 	ASSERT_EQ(0, peer_expect_none(c, 300));
 	pfd.fd = e->lfd;
 	EXPECT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("a connection to accept");
-	EXPECT_EQ(drops + 1, tcpext_mib("TCPDeferAcceptDrop"));
+	EXPECT_EQ(drops + 1, peer_env_tcpext("TCPDeferAcceptDrop"));
 
 	ASSERT_EQ(0, peer_send(c, "P. 1:11(10) ack 1 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 11"));

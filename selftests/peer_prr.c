@@ -93,15 +93,6 @@ FIXTURE_TEARDOWN(prr)
 	peer_env_teardown(&self->e);
 }
 
-static void get_info(struct __test_metadata *_metadata, int fd,
-		     struct tcp_info *info)
-{
-	socklen_t len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
-}
-
 /*
  * Data segments the stack sends until it is quiet for QUIET_MS; the end
  * of the highest in @high.
@@ -195,7 +186,7 @@ static void grow_to_20(struct __test_metadata *_metadata, struct peer_env *e,
 	*high = seg_start(IW) + MSS;
 	n = count_sent(c, high);
 	ASSERT_EQ(2 * IW, n);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	ASSERT_EQ(2U * IW, info.tcpi_snd_cwnd);
 	ASSERT_EQ(2U * IW, info.tcpi_unacked);
 }
@@ -224,7 +215,7 @@ TEST_F(prr, sack_proportional)
 	ASSERT_EQ(0, peer_expect(c, SEG, hole, hole + MSS));
 	n = count_sent(c, &high);
 	ASSERT_LE(0, n);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	ASSERT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
 	ss = (int)info.tcpi_snd_ssthresh;
 	TH_LOG("RecoverFS %d, ssthresh %d", fs, ss);
@@ -251,7 +242,7 @@ TEST_F(prr, sack_proportional)
 		pipe--;
 		want = prr_sndcnt(pipe, ss, fs, prr_delivered, &prr_out, 1);
 		pipe += want;
-		get_info(_metadata, e->fd, &info);
+		peer_env_info(_metadata, e->fd, &info, 0);
 		TH_LOG("ACK %d (sack to %u): sent %d, RFC 6937 %d, cwnd %u",
 		       k, sack_end, n, want, info.tcpi_snd_cwnd);
 		EXPECT_EQ(want, n);
@@ -270,7 +261,7 @@ TEST_F(prr, sack_proportional)
 	/* Everything sent is acknowledged: recovery ends, cwnd = ssthresh. */
 	ASSERT_EQ(0, peer_send(c, ACK, high));
 	n = count_sent(c, &high);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 	/* RFC 6937 section 3 ends with cwnd = ssthresh; the kernel's TCP
 	 * then lets the congestion control grow it on that same ACK.
@@ -308,7 +299,7 @@ TEST_F(prr, newreno_dupacks)
 	ASSERT_EQ(0, peer_send(c, ACK, hole));
 	ASSERT_EQ(0, peer_expect(c, SEG, hole, hole + MSS));
 	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	ASSERT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
 	ss = (int)info.tcpi_snd_ssthresh;
 	TH_LOG("RecoverFS %d, ssthresh %d", fs, ss);
@@ -327,7 +318,7 @@ TEST_F(prr, newreno_dupacks)
 		pipe--;
 		want = prr_sndcnt(pipe, ss, fs, prr_delivered, &prr_out, 1);
 		prr_out = 1;
-		get_info(_metadata, e->fd, &info);
+		peer_env_info(_metadata, e->fd, &info, 0);
 		TH_LOG("dupack %d: pipe %d, RFC 6937 cwnd %d, cwnd %u",
 		       k, pipe, pipe + want, info.tcpi_snd_cwnd);
 		EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
@@ -335,7 +326,7 @@ TEST_F(prr, newreno_dupacks)
 	}
 	ASSERT_EQ(0, peer_send(c, ACK, high));
 	n = count_sent(c, &high);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	TH_LOG("after the full ACK: ca_state %u, cwnd %u",
 	       info.tcpi_ca_state, info.tcpi_snd_cwnd);
 	/* RFC 6582 3.2 step 3: a full acknowledgment ends the recovery. The

@@ -82,12 +82,6 @@ static u32 seg_start(int i)
 	return 1 + (i - 1) * MSS;
 }
 
-/* A TcpExt counter of this namespace, as nstat shows it; -1 if absent. */
-static long tcpext(const char *name)
-{
-	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
-}
-
 FIXTURE(rack) {
 	struct peer_env e;
 };
@@ -156,15 +150,6 @@ static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 	send_n(_metadata, e, first, NSEG);
 }
 
-static void get_info(struct __test_metadata *_metadata, int fd,
-		     struct tcp_info *info)
-{
-	socklen_t len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
-}
-
 /* RFC 8985 section 6.2 step 4 before reordering: min_RTT / 4, <= SRTT. */
 static double reo_wnd_ms(const struct tcp_info *info, int mult)
 {
@@ -222,7 +207,7 @@ TEST_F(rack, rack_timer)
 		return;
 	open_conn(_metadata, e, variant->family);
 	delay = lose_first(_metadata, e, 1);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	check_rack_time(_metadata, &info, delay, 1);
 	EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
 	EXPECT_EQ(3U, info.tcpi_unacked);
@@ -230,21 +215,21 @@ TEST_F(rack, rack_timer)
 	EXPECT_EQ(1U, info.tcpi_lost);
 	EXPECT_EQ(1U, info.tcpi_retrans);
 	EXPECT_EQ(1U, info.tcpi_total_retrans);
-	EXPECT_EQ(1, tcpext("TCPSackRecovery"));
-	EXPECT_EQ(0, tcpext("TCPLossProbes"));
-	EXPECT_EQ(0, tcpext("TCPTimeouts"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPSackRecovery"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPLossProbes"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPTimeouts"));
 	/* Nothing more before the ACK of the resend. */
 	EXPECT_EQ(0, peer_expect_none(c, 100));
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(0U, info.tcpi_lost);
 	EXPECT_EQ(0U, info.tcpi_retrans);
 	EXPECT_EQ(0U, info.tcpi_sacked);
-	EXPECT_EQ(0, tcpext("TCPLostRetransmit"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPLostRetransmit"));
 }
 
 TEST_F(rack, no_rack)
@@ -266,7 +251,7 @@ TEST_F(rack, no_rack)
 	 * about RTT_MS from now.
 	 */
 	EXPECT_EQ(0, peer_expect_none(c, 200)) TH_LOG("resent early");
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	/* (The kernel's TCP says TCP_CA_Disorder here, ltcp TCP_CA_Open:
 	 * ltcp has no Disorder state.)
 	 */
@@ -276,11 +261,11 @@ TEST_F(rack, no_rack)
 	/* The hole was only late. */
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
-	EXPECT_EQ(0, tcpext("TCPSackRecovery"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPSackRecovery"));
 }
 
 /*
@@ -302,7 +287,7 @@ TEST_F(rack, tail_after_probe)
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(9)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(10), seg_start(11)));
 	TH_LOG("probe %.1f ms after the ACK", peer_rx_delay_ms(c));
-	EXPECT_EQ(1, tcpext("TCPLossProbes"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPLossProbes"));
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, seg_start(9), "9001:10001"));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(9), seg_start(10)));
@@ -312,19 +297,19 @@ TEST_F(rack, tail_after_probe)
 	 * would have let it go; 15 ms was too tight with two guests busy.
 	 */
 	EXPECT_GT(RTT_MS / 8, peer_rx_delay_ms(c));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
 	EXPECT_EQ(2U, info.tcpi_unacked);
 	EXPECT_EQ(1U, info.tcpi_sacked);
 	EXPECT_EQ(1U, info.tcpi_lost);
 	EXPECT_EQ(1U, info.tcpi_retrans);
 	EXPECT_EQ(2U, info.tcpi_total_retrans);
-	EXPECT_EQ(1, tcpext("TCPSackRecovery"));
-	EXPECT_EQ(0, tcpext("TCPTimeouts"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPSackRecovery"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPTimeouts"));
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(11)));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 }
@@ -356,11 +341,11 @@ TEST_F(rack, dupthresh_knob)
 	ASSERT_EQ(0, peer_expect(c, SEG, 1, 1001));
 	TH_LOG("resent %.1f ms after the SACK", peer_rx_delay_ms(c));
 	EXPECT_GT(SLACK_MS, peer_rx_delay_ms(c));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(2U, info.tcpi_reordering);
 	EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
 	EXPECT_EQ(1U, info.tcpi_lost);
-	EXPECT_EQ(1, tcpext("TCPSackRecovery"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPSackRecovery"));
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
 }
@@ -389,7 +374,7 @@ static void reordering_grows(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, peer_expect_none(c, 20));
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(3U, info.tcpi_reordering);
 	EXPECT_EQ(1U, info.tcpi_reord_seen);
 
@@ -399,7 +384,7 @@ static void reordering_grows(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, peer_expect_none(c, 20));
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 7)));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	TH_LOG("reordering %u, reord_seen %u", info.tcpi_reordering,
 	       info.tcpi_reord_seen);
 	EXPECT_EQ(max ? max : 6U, info.tcpi_reordering);
@@ -450,14 +435,14 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, peer_expect_none(c, 20));
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
 	EXPECT_EQ(1U, info.tcpi_reord_seen);
-	EXPECT_EQ(1, tcpext("TCPSACKReorder"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPSACKReorder"));
 
 	/* Segment 4 is late by more than the window: RACK resends it. */
 	delay = lose_first(_metadata, e, NSEG + 1);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	check_rack_time(_metadata, &info, delay, 1);
 	EXPECT_EQ(1U, info.tcpi_total_retrans);
 	/* The original 4 arrives: the ACK of 4 to 6; the stack writes 7 to
@@ -470,10 +455,10 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, seg_start(2 * NSEG + 1),
 			       "3001:4001"));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(3U, info.tcpi_unacked);
 	EXPECT_EQ(1U, info.tcpi_dsack_dups);
-	EXPECT_EQ(1, tcpext("TCPDSACKRecv"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPDSACKRecv"));
 
 	/* 7 comes 3/8 min_RTT after the SACK of 8 and 9: past min_RTT / 4,
 	 * the window before the D-SACK, before the doubled min_RTT / 2.
@@ -481,7 +466,7 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, seg_start(2 * NSEG + 1),
 			       "7001:9001"));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	late = info.tcpi_min_rtt * 3 / 8000.0;
 	TH_LOG("reo_wnd now %.1f ms (was %.1f ms), the hole comes after %.1f ms",
 	       reo_wnd_ms(&info, fixed ? 1 : 2), reo_wnd_ms(&info, 1), late);
@@ -490,7 +475,7 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, peer_expect(c, SEG, seg_start(2 * NSEG + 1),
 					 seg_start(2 * NSEG + 2)));
 		delay = peer_rx_delay_ms(c);
-		get_info(_metadata, e->fd, &info);
+		peer_env_info(_metadata, e->fd, &info, 0);
 		check_rack_time(_metadata, &info, delay, 1);
 	} else {
 		EXPECT_EQ(0, peer_expect_none(c, (unsigned int)late))
@@ -498,15 +483,15 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(3 * NSEG + 1)));
 	usleep(20000);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 0);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(fixed ? 2U : 1U, info.tcpi_total_retrans);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 	TH_LOG("reord_seen %u, TCPSACKReorder %ld, reordering %u",
-	       info.tcpi_reord_seen, tcpext("TCPSACKReorder"),
+	       info.tcpi_reord_seen, peer_env_tcpext("TCPSACKReorder"),
 	       info.tcpi_reordering);
 	EXPECT_EQ(fixed ? 1U : 2U, info.tcpi_reord_seen);
-	EXPECT_EQ(fixed ? 1 : 2, tcpext("TCPSACKReorder"));
+	EXPECT_EQ(fixed ? 1 : 2, peer_env_tcpext("TCPSACKReorder"));
 }
 
 TEST_F(rack, reo_wnd_dsack)

@@ -34,11 +34,6 @@
 #define RCVBUF		16384	/* SO_RCVBUF; the kernel doubles it */
 #define SMALL		100	/* payload of a small segment */
 
-static long tcpext_mib(const char *name)
-{
-	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
-}
-
 FIXTURE(rcvwin) {
 	struct peer_env e;
 	u32 edge;	/* right edge of the window offered, relative */
@@ -187,14 +182,14 @@ TEST_F(rcvwin, small_segments_in_order)
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	u32 from = 1 + SMALL, ack = 0, sack_end, edge = self->edge;
-	long collapsed = tcpext_mib("TCPRcvCollapsed");
+	long collapsed = peer_env_tcpext("TCPRcvCollapsed");
 
 	if (!e->ready)
 		return;
 	ASSERT_EQ(0, send_range(c, from, self->edge, SMALL));
 	drain_acks(c, 500, &ack, &sack_end, &edge);
 	TH_LOG("sent up to %u: acknowledged up to %u; TCPRcvCollapsed +%ld",
-	       self->edge, ack, tcpext_mib("TCPRcvCollapsed") - collapsed);
+	       self->edge, ack, peer_env_tcpext("TCPRcvCollapsed") - collapsed);
 	EXPECT_EQ(self->edge, ack);
 	expect_read(_metadata, e->fd, 1, self->edge - 1);
 }
@@ -209,7 +204,7 @@ TEST_F(rcvwin, small_segments_out_of_order)
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
 	u32 from = 1 + SMALL, ack = 0, sack_end, edge = self->edge;
-	long pruned = tcpext_mib("OfoPruned");
+	long pruned = peer_env_tcpext("OfoPruned");
 
 	if (!e->ready)
 		return;
@@ -222,7 +217,7 @@ TEST_F(rcvwin, small_segments_out_of_order)
 	ASSERT_EQ(0, send_range(c, from, from + SMALL, SMALL));
 	drain_acks(c, 500, &ack, &sack_end, &edge);
 	EXPECT_EQ(self->edge, ack);
-	EXPECT_EQ(pruned, tcpext_mib("OfoPruned"));
+	EXPECT_EQ(pruned, peer_env_tcpext("OfoPruned"));
 	expect_read(_metadata, e->fd, 1, self->edge - 1);
 }
 

@@ -111,16 +111,6 @@ static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 					 seg_start(i) + MSS));
 }
 
-static void get_info(struct __test_metadata *_metadata, int fd,
-		     struct tcp_info *info)
-{
-	socklen_t len = sizeof(*info);
-
-	usleep(20000);	/* let the last ACK written be processed */
-	memset(info, 0, sizeof(*info));
-	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
-}
-
 /*
  * Segment 3 (2001:3001) is lost. RFC 6675 section 5: two duplicate ACKs
  * SACKing 4 and 4-5 leave it alone (IsLost needs DupThresh = 3 SACKed
@@ -141,7 +131,7 @@ TEST_F(snd, single_loss)
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "3001:5001"));
 	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS))
 		TH_LOG("resent before DupThresh segments were SACKed");
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(2U, info.tcpi_sacked);
 	EXPECT_EQ(0U, info.tcpi_lost);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
@@ -149,7 +139,7 @@ TEST_F(snd, single_loss)
 	ASSERT_EQ(0, peer_expect(c, SEG, 2001, 3001));
 	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS))
 		TH_LOG("more than the hole was resent");
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(3U, info.tcpi_sacked);
 	EXPECT_EQ(1U, info.tcpi_lost);
 	EXPECT_EQ(1U, info.tcpi_retrans);
@@ -157,7 +147,7 @@ TEST_F(snd, single_loss)
 	EXPECT_EQ(TCP_CA_Recovery, (int)info.tcpi_ca_state);
 	ASSERT_EQ(0, peer_send(c, ACK, 10001));
 	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(0U, info.tcpi_sacked);
 	EXPECT_EQ(0U, info.tcpi_lost);
 	EXPECT_EQ(0U, info.tcpi_retrans);
@@ -191,7 +181,7 @@ TEST_F(snd, two_holes)
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "6001:9001 3001:5001"));
 	ASSERT_EQ(0, peer_expect(c, SEG, 5001, 6001));
 	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(5U, info.tcpi_sacked);
 	EXPECT_EQ(2U, info.tcpi_lost);
 	EXPECT_EQ(2U, info.tcpi_retrans);
@@ -199,7 +189,7 @@ TEST_F(snd, two_holes)
 	/* The resends arrive: everything but segment 10. */
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 5001, "6001:9001"));
 	ASSERT_EQ(0, peer_send(c, ACK, 9001));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(0U, info.tcpi_sacked);
 	EXPECT_EQ(0U, info.tcpi_lost);
 	EXPECT_EQ(0U, info.tcpi_retrans);
@@ -227,7 +217,7 @@ TEST_F(snd, rto_keeps_sacks)
 	ASSERT_EQ(0, peer_send(c, ACK, 2001));
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 2001, "4001:6001"));
 	ASSERT_EQ(0, peer_expect(c, SEG, 2001, 3001));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(TCP_CA_Loss, (int)info.tcpi_ca_state);
 	EXPECT_EQ(2U, info.tcpi_sacked);
 	EXPECT_EQ(6U, info.tcpi_lost);
@@ -260,7 +250,7 @@ TEST_F(snd, reneging)
 	ASSERT_EQ(0, peer_send(c, ACK, 3001));
 	ASSERT_EQ(0, peer_expect(c, SEG, 3001, 4001))
 		TH_LOG("the SACKed segment at SND.UNA was not resent");
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(0U, info.tcpi_sacked);
 	ASSERT_EQ(0, peer_send(c, ACK, 4001));
 	ASSERT_EQ(0, peer_expect(c, SEG, 4001, 5001));
@@ -290,7 +280,7 @@ TEST_F(snd, invalid_blocks)
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 4001, "5001:5001"));
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 5001, "1001:2001"));
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 6001, "9001:10001 1:1001"));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	/* The last one SACKed 10 (its first block is valid), not 1 below. */
 	EXPECT_EQ(1U, info.tcpi_sacked);
 	EXPECT_EQ(0U, info.tcpi_lost);
@@ -300,7 +290,7 @@ TEST_F(snd, invalid_blocks)
 	/* Two duplicate ACKs, one segment SACKed twice: two SACKed. */
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 6001, "7001:8001 9001:10001"));
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 6001, "7001:8001 9001:10001"));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(2U, info.tcpi_sacked);
 	EXPECT_EQ(0U, info.tcpi_lost);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);

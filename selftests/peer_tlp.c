@@ -72,12 +72,6 @@ static u32 seg_start(int i)
 	return 1 + (i - 1) * MSS;
 }
 
-/* A TcpExt counter of this namespace, as nstat shows it; -1 if absent. */
-static long tcpext(const char *name)
-{
-	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
-}
-
 FIXTURE(tlp) {
 	struct peer_env e;
 };
@@ -132,16 +126,6 @@ static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 					 seg_start(i) + MSS));
 }
 
-static void get_info(struct __test_metadata *_metadata, int fd,
-		     struct tcp_info *info)
-{
-	socklen_t len = sizeof(*info);
-
-	usleep(20000);	/* let the last ACK written be processed */
-	memset(info, 0, sizeof(*info));
-	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
-}
-
 /*
  * The probe came when a PTO (RFC 8985 section 7.2) would fire, not when
  * the RTO would. With more than one segment in flight PTO = 2 * SRTT: no
@@ -156,7 +140,7 @@ static void check_probe_time(struct __test_metadata *_metadata,
 	struct tcp_info info;
 	double srtt, rto, pto;
 
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	srtt = info.tcpi_rtt / 1000.0;
 	rto = info.tcpi_rto / 1000.0;
 	pto = one ? 2 * srtt + 200 : 2 * srtt;
@@ -167,8 +151,8 @@ static void check_probe_time(struct __test_metadata *_metadata,
 	EXPECT_LE(pto - 10, delay) TH_LOG("probe before the PTO");
 	if (!one)
 		EXPECT_GT(rto - 20, delay) TH_LOG("probe not before the RTO");
-	EXPECT_EQ(1, tcpext("TCPLossProbes"));
-	EXPECT_EQ(0, tcpext("TCPTimeouts"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPLossProbes"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPTimeouts"));
 }
 
 /*
@@ -191,24 +175,24 @@ TEST_F(tlp, tail_retrans)
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG - 1)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(NSEG), seg_start(NSEG) + MSS));
 	check_probe_time(_metadata, e, peer_rx_delay_ms(c), false);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(1U, info.tcpi_total_retrans);
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG) + MSS));
-	EXPECT_EQ(0, tcpext("TCPLossProbeRecovery"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPLossProbeRecovery"));
 	memset(b, 'y', sizeof(b));
 	ASSERT_EQ((ssize_t)MSS, send(e->fd, b, MSS, 0));
 	ASSERT_EQ(0, peer_expect(c, SEG, 10001, 11001));
 	ASSERT_EQ(0, peer_send(c, ACK, 11001));
-	get_info(_metadata, e->fd, &info);
-	EXPECT_EQ(1, tcpext("TCPLossProbeRecovery"));
+	peer_env_info(_metadata, e->fd, &info, 20000);
+	EXPECT_EQ(1, peer_env_tcpext("TCPLossProbeRecovery"));
 	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh)
 		TH_LOG("no cwnd reduction for the loss the probe repaired");
 	EXPECT_GE(info.tcpi_snd_ssthresh, info.tcpi_snd_cwnd);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 	TH_LOG("after the repair: cwnd %u ssthresh %u", info.tcpi_snd_cwnd,
 	       info.tcpi_snd_ssthresh);
-	EXPECT_EQ(0, tcpext("TCPTimeouts"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPTimeouts"));
 }
 
 /*
@@ -253,11 +237,11 @@ TEST_F(tlp, tail_dsack)
 	ASSERT_EQ((ssize_t)MSS, send(e->fd, b, MSS, 0));
 	ASSERT_EQ(0, peer_expect(c, SEG, 10001, 11001));
 	ASSERT_EQ(0, peer_send(c, ACK, 11001));
-	get_info(_metadata, e->fd, &info);
-	EXPECT_EQ(1, tcpext("TCPDSACKRecv"));
-	EXPECT_EQ(0, tcpext("TCPLossProbeRecovery"));
+	peer_env_info(_metadata, e->fd, &info, 20000);
+	EXPECT_EQ(1, peer_env_tcpext("TCPDSACKRecv"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPLossProbeRecovery"));
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
-	EXPECT_EQ(0, tcpext("TCPTimeouts"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPTimeouts"));
 }
 
 /*
@@ -281,11 +265,11 @@ TEST_F(tlp, new_data_probe)
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(12), seg_start(13)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(13), seg_start(14)));
 	check_probe_time(_metadata, e, peer_rx_delay_ms(c), false);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(0U, info.tcpi_total_retrans) TH_LOG("the probe was a resend");
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(14)));
-	get_info(_metadata, e->fd, &info);
-	EXPECT_EQ(0, tcpext("TCPLossProbeRecovery"));
+	peer_env_info(_metadata, e->fd, &info, 20000);
+	EXPECT_EQ(0, peer_env_tcpext("TCPLossProbeRecovery"));
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 }
@@ -307,13 +291,13 @@ TEST_F(tlp, no_tlp)
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG - 1)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(NSEG - 1), seg_start(NSEG)));
 	delay = peer_rx_delay_ms(c);
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	TH_LOG("resent after %.1f ms (RTO now %.0f ms)", delay,
 	       info.tcpi_rto / 1000.0);
 	/* RTO_min is 200 ms on both stacks; a timer tick of slack. */
 	EXPECT_LE(190, delay) TH_LOG("resent before the RTO");
-	EXPECT_EQ(0, tcpext("TCPLossProbes"));
-	EXPECT_EQ(1, tcpext("TCPTimeouts"));
+	EXPECT_EQ(0, peer_env_tcpext("TCPLossProbes"));
+	EXPECT_EQ(1, peer_env_tcpext("TCPTimeouts"));
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG) + MSS));
 }
 

@@ -64,11 +64,6 @@ static u32 seg_start(int i)
 	return 1 + (i - 1) * SEGLEN;
 }
 
-static long tcpext(const char *name)
-{
-	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
-}
-
 FIXTURE(undo) {
 	struct peer_env e;
 	u32 ts_orig;	/* TSval of the original flight's last segment */
@@ -134,16 +129,6 @@ static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 	*ts_orig = e->c.ts_recent;
 }
 
-static void get_info(struct __test_metadata *_metadata, int fd,
-		     struct tcp_info *info)
-{
-	socklen_t len = sizeof(*info);
-
-	usleep(20000);	/* let the last ACK written be processed */
-	memset(info, 0, sizeof(*info));
-	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
-}
-
 /* The peer's ACK of the whole flight, echoing @tsecr. */
 static int ack_all(struct peer_conn *c, u32 tsecr)
 {
@@ -155,7 +140,7 @@ TEST_F(undo, spurious_rto)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
-	long undos = tcpext("TCPLossUndo");
+	long undos = peer_env_tcpext("TCPLossUndo");
 	struct tcp_info info;
 
 	if (!e->ready)
@@ -166,18 +151,18 @@ TEST_F(undo, spurious_rto)
 	TH_LOG("segment 1 resent after %.0f ms, TSval %u (the flight's %u)",
 	       peer_rx_delay_ms(c), c->ts_recent, self->ts_orig);
 	ASSERT_LT(0, (int)(c->ts_recent - self->ts_orig));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(TCP_CA_Loss, info.tcpi_ca_state);
 	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 
 	ASSERT_EQ(0, ack_all(c, self->ts_orig));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	TH_LOG("after the ACK: cwnd %u, ssthresh %u, state %u",
 	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
 	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 	EXPECT_LE((u32)NSEG, info.tcpi_snd_cwnd);
-	EXPECT_EQ(undos + 1, tcpext("TCPLossUndo"));
+	EXPECT_EQ(undos + 1, peer_env_tcpext("TCPLossUndo"));
 	/* Nothing else is resent. */
 	EXPECT_EQ(0, peer_expect_none(c, 300));
 }
@@ -186,7 +171,7 @@ TEST_F(undo, genuine_rto)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
-	long undos = tcpext("TCPLossUndo");
+	long undos = peer_env_tcpext("TCPLossUndo");
 	struct tcp_info info;
 
 	if (!e->ready)
@@ -200,19 +185,19 @@ TEST_F(undo, genuine_rto)
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,TS val %u ecr %u>",
 			       seg_start(2), c->ts_last + 10, c->ts_recent));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(2), seg_start(3)));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	TH_LOG("after the ACK: cwnd %u, ssthresh %u, state %u",
 	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
 	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 	EXPECT_GT((u32)NSEG, info.tcpi_snd_cwnd);
-	EXPECT_EQ(undos, tcpext("TCPLossUndo"));
+	EXPECT_EQ(undos, peer_env_tcpext("TCPLossUndo"));
 }
 
 TEST_F(undo, spurious_fast_retransmit)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
-	long undos = tcpext("TCPFullUndo");
+	long undos = peer_env_tcpext("TCPFullUndo");
 	struct tcp_info info;
 	int i;
 
@@ -230,24 +215,24 @@ TEST_F(undo, spurious_fast_retransmit)
 				       self->ts_orig, "nop,nop,sack",
 				       seg_start(2), seg_start(i + 1)));
 	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(1), seg_start(2)));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
 	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 
 	ASSERT_EQ(0, ack_all(c, self->ts_orig));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	TH_LOG("after the ACK: cwnd %u, ssthresh %u, state %u",
 	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
 	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
-	EXPECT_EQ(undos + 1, tcpext("TCPFullUndo"));
+	EXPECT_EQ(undos + 1, peer_env_tcpext("TCPFullUndo"));
 }
 
 TEST_F(undo, dsack_undo)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
-	long undos = tcpext("TCPDSACKUndo");
+	long undos = peer_env_tcpext("TCPDSACKUndo");
 	char buf[NSEG * MSS];
 	struct tcp_info info;
 	int one = 1, i;
@@ -274,7 +259,7 @@ TEST_F(undo, dsack_undo)
 		ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000 <nop,nop,sack %u:%u>",
 				       1 + MSS, 1 + i * MSS));
 	ASSERT_EQ(0, peer_expect(c, SEG_NO_TS, 1, 1 + MSS));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
 	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 
@@ -284,12 +269,12 @@ TEST_F(undo, dsack_undo)
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + 4 * MSS));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,sack 1:%u>",
 			       1 + 4 * MSS, 1 + MSS));
-	get_info(_metadata, e->fd, &info);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	TH_LOG("after the D-SACK: cwnd %u, ssthresh %u, state %u",
 	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
 	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
-	EXPECT_EQ(undos + 1, tcpext("TCPDSACKUndo"));
+	EXPECT_EQ(undos + 1, peer_env_tcpext("TCPDSACKUndo"));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + NSEG * MSS));
 }
 

@@ -22,6 +22,13 @@
 #include "ltcp.h"
 #include "peer.h"
 
+/* struct tcp_info: from <linux/tcp.h> if the test took it (newer
+ * fields), else from the C library's header.
+ */
+#if !defined(_LINUX_TCP_H) && !defined(_NETINET_TCP_H)
+#include <netinet/tcp.h>
+#endif
+
 #define PEER_ENV_LOCAL_PORT	8080	/* the stack under test */
 #define PEER_ENV_PEER_PORT	40000	/* the scripted peer */
 
@@ -139,6 +146,27 @@ static inline void peer_env_setup(struct __test_metadata *_metadata,
 	peer_conn_init(&e->c, &e->p, family, PEER_ENV_LOCAL_PORT,
 		       PEER_ENV_PEER_PORT);
 	e->ready = true;
+}
+
+/* A TcpExt counter of this namespace, as nstat shows it; -1 if absent. */
+static inline long peer_env_tcpext(const char *name)
+{
+	return peer_env_mib("/proc/net/netstat", "TcpExt:", name);
+}
+
+/*
+ * TCP_INFO of @fd, @settle_us after the call (time for the last segment
+ * the peer wrote to be processed; 0 where the test times what follows).
+ */
+static inline void peer_env_info(struct __test_metadata *_metadata, int fd,
+				 struct tcp_info *info, unsigned int settle_us)
+{
+	socklen_t len = sizeof(*info);
+
+	if (settle_us)
+		usleep(settle_us);
+	memset(info, 0, sizeof(*info));
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len));
 }
 
 static inline int peer_env_write_sysctl(const char *path, int val)
