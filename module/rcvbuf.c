@@ -34,9 +34,11 @@
 
 #include "ltcp.h"
 
-/* The ratio never promises more than 15/16 of the memory as payload. */
+/* The ratio never promises more than 15/16 of the memory as payload,
+ * nor less than a quarter: collapse.c brings wasteful segments to that.
+ */
 #define LTCP_RCV_RATIO_MAX	240
-#define LTCP_RCV_RATIO_MIN	16
+#define LTCP_RCV_RATIO_MIN	64
 
 /**
  * ltcp_win_from_space() - the payload @space bytes of buffer memory hold
@@ -68,8 +70,12 @@ int ltcp_space_from_win(const struct sock *sk, int win)
  * @sk: the socket
  * @skb: the segment, header pulled, not yet charged to @sk
  *
- * Segments smaller than the minimum MSS say little about a bulk
- * transfer and would shrink the window to nothing for a chatty peer;
+ * Only segments of at least half our MSS count: the ratio is for a bulk
+ * transfer's full segments (veth's 1448 bytes in 2.9 KiB). Smaller ones
+ * (a chatty peer, or a small window cutting the peer's segments) would
+ * shrink the window, and with it the window updates that receiver-side
+ * silly window avoidance lets go, to nothing (a writer held by
+ * TCP_NOTSENT_LOWAT then waited for zero-window probes);
  * collapse.c compacts them when they pile up.
  */
 void ltcp_rcv_ratio_sample(struct sock *sk, const struct sk_buff *skb)
@@ -77,7 +83,7 @@ void ltcp_rcv_ratio_sample(struct sock *sk, const struct sk_buff *skb)
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 	u32 ratio, cur = lsk->rcv_ratio;
 
-	if (skb->len < TCP_MIN_MSS || !skb->truesize)
+	if (skb->len < tcp_sk(sk)->advmss / 2 || !skb->truesize)
 		return;
 	ratio = div_u64((u64)skb->len << 8, skb->truesize);
 	ratio = clamp_t(u32, ratio, LTCP_RCV_RATIO_MIN, LTCP_RCV_RATIO_MAX);
