@@ -222,8 +222,7 @@ TEST_F(rack, rack_timer)
 	EXPECT_EQ(0, peer_expect_none(c, 100));
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(0U, info.tcpi_lost);
@@ -260,8 +259,7 @@ TEST_F(rack, no_rack)
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
 	/* The hole was only late. */
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
@@ -308,8 +306,7 @@ TEST_F(rack, tail_after_probe)
 	EXPECT_EQ(0, peer_env_tcpext("TCPTimeouts"));
 	usleep(RTT_MS * 1000);
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(11)));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
 }
@@ -373,8 +370,7 @@ static void reordering_grows(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 1, "1001:3001"));
 	EXPECT_EQ(0, peer_expect_none(c, 20));
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(3U, info.tcpi_reordering);
 	EXPECT_EQ(1U, info.tcpi_reord_seen);
 
@@ -383,8 +379,7 @@ static void reordering_grows(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, seg_start(NSEG + 1), "4001:9001"));
 	EXPECT_EQ(0, peer_expect_none(c, 20));
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 7)));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	TH_LOG("reordering %u, reord_seen %u", info.tcpi_reordering,
 	       info.tcpi_reord_seen);
 	EXPECT_EQ(max ? max : 6U, info.tcpi_reordering);
@@ -434,8 +429,7 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, 1, "1001:3001"));
 	EXPECT_EQ(0, peer_expect_none(c, 20));
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(NSEG + 1)));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(0U, info.tcpi_total_retrans);
 	EXPECT_EQ(1U, info.tcpi_reord_seen);
 	EXPECT_EQ(1, peer_env_tcpext("TCPSACKReorder"));
@@ -454,8 +448,7 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 	send_flight(_metadata, e, 2 * NSEG + 1);
 	ASSERT_EQ(0, peer_send(c, ACK_SACK, seg_start(2 * NSEG + 1),
 			       "3001:4001"));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(3U, info.tcpi_unacked);
 	EXPECT_EQ(1U, info.tcpi_dsack_dups);
 	EXPECT_EQ(1, peer_env_tcpext("TCPDSACKRecv"));
@@ -482,8 +475,7 @@ static void reorder_after_dsack(struct __test_metadata *_metadata,
 			TH_LOG("spurious resend: the window did not grow");
 	}
 	ASSERT_EQ(0, peer_send(c, ACK, seg_start(3 * NSEG + 1)));
-	usleep(20000);
-	peer_env_info(_metadata, e->fd, &info, 0);
+	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(0U, info.tcpi_unacked);
 	EXPECT_EQ(fixed ? 2U : 1U, info.tcpi_total_retrans);
 	EXPECT_EQ(TCP_CA_Open, (int)info.tcpi_ca_state);
