@@ -53,6 +53,15 @@ demo:
 bench:
 	scripts/bench
 
+# make bench-recovery: loss recovery under netem (1% and 5% loss, 25%
+# reordering; cubic and bbr) and short flows losing their last two
+# segments, the same way, in bench/recovery/
+RECOVERY_WORKLOADS := rec_loss1_cubic rec_loss5_cubic rec_reord_cubic \
+	rec_loss1_bbr rec_loss5_bbr rec_reord_bbr rec_tail_cubic rec_tail_bbr
+.PHONY: bench-recovery
+bench-recovery:
+	BENCH_ONLY="$(RECOVERY_WORKLOADS)" scripts/bench --out bench/recovery
+
 # make cc-eval: one VM boot, cubic/bbr/dctcp against ltcp_cubic/ltcp_bbr/
 # ltcp_dctcp through a shaped bottleneck, on the kernel's TCP and on ltcp;
 # tables and plots in cc-eval/results/ (Documentation/cc.rst, Evaluation)

@@ -451,6 +451,7 @@ static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 				*rtt_us = (s32)(now_us - cb->tx_us);
 			/* RFC 8985 section 6.2 steps 2 and 3. */
 			ltcp_rack_delivered(sk, skb);
+			ltcp_frto_delivered(sk, skb);
 		}
 		acked++;
 		ltcp_rate_skb_delivered(sk, skb, rs);
@@ -648,6 +649,8 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 		ltcp_undo_ack(sk, ack, opt);
 	if (ack != prior_una)
 		ltcp_ack_cwnd(sk, ack, acked);
+	/* RFC 5682 steps 2 and 3, after RTO recovery took the ACK. */
+	ltcp_frto_ack(sk, ack != prior_una, dup);
 	/* RFC 8985 section 6.2: RACK, which takes the place of RFC 6675's
 	 * IsLost() and duplicate ACK count for a SACK connection; without
 	 * it (net.ltcp.recovery 0) those.
@@ -875,9 +878,12 @@ static bool ltcp_rmem_room(struct sock *sk, struct sk_buff *skb)
 
 /*
  * The segment text and FIN (RFC 9293 3.10.7.4, seventh and eighth). The
- * header has been pulled; returns true if a FIN came into order.
+ * header has been pulled; returns true if a FIN came into order. Sets
+ * *@ack_now for an ACK that must go at once, *@ooo for the ACK of data
+ * held out of order, which SACK compression (sackcomp.c) may hold back.
  */
-static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
+static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now,
+			    bool *ooo)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -902,8 +908,11 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now)
 		/* A hole before it: keep it, acknowledge at once so the
 		 * sender sees duplicate ACKs (RFC 5681 4.2).
 		 */
-		ltcp_ofo_queue(sk, skb);
-		*ack_now = true;
+		u32 end_seq = cb->end_seq;
+
+		ltcp_ofo_queue(sk, skb);	/* may free @skb */
+		ltcp_rcvbuf_ooo(sk, end_seq);
+		*ooo = true;
 		return false;
 	}
 	if (cb->seq != tp->rcv_nxt) {
@@ -1064,7 +1073,7 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct ltcp_options opt;
-	bool ack_now = false;
+	bool ack_now = false, ooo = false;
 	bool fin;
 
 	tp->tcp_mstamp = tcp_clock_us();
@@ -1203,7 +1212,7 @@ syn_challenge:
 	if (skb->len && skb->len < icsk->icsk_ack.rcv_mss)
 		icsk->icsk_ack.pending |= ICSK_ACK_PUSHED;
 	ltcp_rcv_rtt_measure(sk, skb, &opt);
-	fin = ltcp_data_queue(sk, skb, &ack_now);
+	fin = ltcp_data_queue(sk, skb, &ack_now, &ooo);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
 	if (fin) {
@@ -1229,8 +1238,12 @@ syn_challenge:
 	 * net.ltcp.delack_seg full-sized segments (2 by default), every
 	 * one in quick-ACK mode; never an ACK for a segment that brought
 	 * nothing to acknowledge (a pure ACK, which is not answered).
+	 * The ACK of out-of-order data goes at once too (section 4.2)
+	 * unless SACK compression holds it.
 	 */
-	if (ack_now ||
+	if (ooo && !ack_now && ltcp_sack_comp_hold(sk))
+		return 0;
+	if (ack_now || ooo ||
 	    (ltcp_in_quickack(sk) && tp->rcv_nxt != tp->rcv_wup) ||
 	    tp->rcv_nxt - tp->rcv_wup >=
 	    READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) *
@@ -1353,6 +1366,8 @@ void ltcp_icmp_error(struct sock *sk, int err)
  */
 void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted)
 {
+	/* RFC 4022 tcpInSegs: every segment, those in error included. */
+	__TCP_INC_STATS(dev_net(skb->dev), TCP_MIB_INSEGS);
 	if (!ltcp_segment_valid(skb)) {
 		if (refcounted)
 			sock_gen_put(sk);

@@ -235,10 +235,21 @@ struct ltcp_rack {
  * @undo_tsval: that TSval
  * @undo_cwnd: cwnd before the episode
  * @undo_ssthresh: ssthresh before the episode
+ * @frto_step: F-RTO (RFC 5682 section 3.1, frto.c) waits in step 2 or 3;
+ *	0 when off
+ * @sack_fresh: SACK blocks put first (new or grown) since an ACK last
+ *	carried the blocks: while they all fit in one option, SACK
+ *	compression (sackcomp.c) may hold the ACK without losing any
+ * @rcvbuf_ooo_edge: the right edge of the window out-of-order data last
+ *	filled, growing the buffer (rcvbuf.c): the same edge grows it once
  * @rcv_ratio: payload per byte of receive-buffer memory (skb truesize)
  *	that arriving segments have shown, in 1/256ths (rcvbuf.c): the
  *	share of free buffer the window may offer
  * @rack: RACK loss detection (RFC 8985 section 6, rack.c)
+ * @frto_orig_acked: within an ACK, it acknowledged or SACKed a segment
+ *	below the recovery point never retransmitted
+ * @frto_new_acked: within an ACK, it acknowledged or SACKed a segment
+ *	first sent after the timeout
  *
  * Loss bookkeeping uses tcp_sock's packets_out, lost_out and retrans_out
  * (tcp_packets_in_flight() reads them), kept per segment in
@@ -254,6 +265,7 @@ struct ltcp_sock {
 	u32 data_rcvtime;
 	u32 rto_start;
 	u32 high_sacked;
+	u32 rcvbuf_ooo_edge;
 	u32 prr_recover_fs;
 	u32 undo_tsval;
 	u32 undo_cwnd;
@@ -262,6 +274,8 @@ struct ltcp_sock {
 	struct ltcp_rack rack;
 	u8 syn_retries;
 	u8 rcv_ratio;
+	u8 frto_step;
+	u8 sack_fresh;
 	u8 in_recovery:1,
 	   fin_queued:1,
 	   pacing_idle:1,
@@ -269,7 +283,9 @@ struct ltcp_sock {
 	   urg_mode:1,
 	   undo_armed:1,
 	   undo_ts_ok:1,
-	   undo_rtx:1;
+	   undo_rtx:1,
+	   frto_orig_acked:1,
+	   frto_new_acked:1;
 };
 
 /**
@@ -313,6 +329,7 @@ enum {
 	LTCP_DEFER_DELACK_TIMER,
 	LTCP_DEFER_PACE,
 	LTCP_DEFER_MTU_REDUCED,	/* tcp_sock.mtu_info holds the new MTU */
+	LTCP_DEFER_COMP_SACK,	/* sackcomp.c: send the held ACK */
 };
 
 /* Does @sk speak IPv6 on the wire? (An AF_INET6 socket with a v4-mapped
@@ -474,6 +491,7 @@ void ltcp_rcvbuf_init(struct sock *sk);
 void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
 			  const struct ltcp_options *opt);
 void ltcp_rcvbuf_adjust(struct sock *sk);
+void ltcp_rcvbuf_ooo(struct sock *sk, u32 end_seq);
 
 /* undo.c */
 void ltcp_undo_start(struct sock *sk);
@@ -481,6 +499,12 @@ void ltcp_undo_retransmitted(struct sock *sk, bool ts, u32 tsval);
 bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt);
 void ltcp_undo_dsack(struct sock *sk, u32 start, u32 end);
 bool ltcp_undo_dsack_check(struct sock *sk);
+void ltcp_undo_spurious_rto(struct sock *sk);
+
+/* frto.c */
+void ltcp_frto_start(struct sock *sk, u8 prior_state);
+void ltcp_frto_delivered(struct sock *sk, const struct sk_buff *skb);
+void ltcp_frto_ack(struct sock *sk, bool advanced, bool dup);
 
 /* collapse.c */
 bool ltcp_collapse(struct sock *sk);
@@ -568,6 +592,13 @@ void ltcp_rate_gen(struct sock *sk, u32 delivered, u32 lost,
 		   struct rate_sample *rs);
 void ltcp_rate_check_app_limited(struct sock *sk);
 
+/* sackcomp.c */
+void ltcp_sack_comp_init(struct sock *sk);
+void ltcp_sack_comp_cancel(struct sock *sk);
+void ltcp_sack_comp_sent(struct sock *sk);
+void ltcp_sack_comp_fire(struct sock *sk);
+bool ltcp_sack_comp_hold(struct sock *sk);
+
 /* pacing.c */
 void ltcp_pacing_init(struct sock *sk);
 void ltcp_pacing_cancel(struct sock *sk);
@@ -606,6 +637,7 @@ void ltcp_sack_renege(struct sock *sk);
 void ltcp_sack_reset(struct sock *sk);
 int ltcp_sack_fill(struct sock *sk, struct tcp_sack_block *out, int max);
 int ltcp_sack_max_blocks(unsigned int opt_len);
+bool ltcp_sack_fresh_full(const struct sock *sk);
 bool ltcp_sack_option_ok(u8 len);
 
 /* recovery.c: Proportional Rate Reduction (RFC 6937) */
@@ -690,6 +722,7 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @dsack: net.ltcp.dsack: report duplicates (RFC 2883)
  * @early_retrans: net.ltcp.early_retrans (tcp_early_retrans): 3 or 4
  *	enable Tail Loss Probes (RFC 8985 section 7), 0 to 2 do not
+ * @frto: net.ltcp.frto (tcp_frto): F-RTO (RFC 5682) on when not 0
  * @recovery: net.ltcp.recovery (tcp_recovery): LTCP_RECOVERY_* bits
  * @reordering: net.ltcp.reordering (tcp_reordering): a connection's
  *	DupThresh (tcp_sock.reordering) at its start
@@ -701,6 +734,10 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @synack_retries: net.ltcp.synack_retries
  * @max_syn_backlog: net.ltcp.max_syn_backlog
  * @delack_seg: net.ltcp.delack_seg: full-sized segments per delayed ACK
+ * @comp_sack_delay_ns: net.ltcp.comp_sack_delay_ns: the longest a held
+ *	ACK of out-of-order data waits (sackcomp.c)
+ * @comp_sack_slack_ns: net.ltcp.comp_sack_slack_ns: the timer's slack
+ * @comp_sack_nr: net.ltcp.comp_sack_nr: the most ACKs held back, 0 off
  * @rmem: net.ltcp.rmem: min, default and max receive buffer, in bytes
  * @moderate_rcvbuf: net.ltcp.moderate_rcvbuf: receive-buffer autotuning
  * @wmem: net.ltcp.wmem: min, default and max send buffer, in bytes
@@ -725,6 +762,7 @@ struct ltcp_net {
 	int sack;
 	int dsack;
 	int early_retrans;
+	int frto;
 	int recovery;
 	int reordering;
 	int max_reordering;
@@ -732,6 +770,9 @@ struct ltcp_net {
 	int tw_reuse_mode;
 	int synack_retries;
 	int delack_seg;
+	unsigned long comp_sack_delay_ns;
+	unsigned long comp_sack_slack_ns;
+	int comp_sack_nr;
 	int rmem[3];
 	int moderate_rcvbuf;
 	int wmem[3];

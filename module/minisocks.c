@@ -46,6 +46,7 @@ static struct ltcp_timewait_sock *ltcp_twsk(const struct inet_timewait_sock *tw)
 static int ltcp_send_synack(const struct sock *sk, struct request_sock *req)
 {
 	ltcp_rsk(req)->synack_us = tcp_clock_us();
+	TCP_INC_STATS(sock_net(sk), TCP_MIB_OUTSEGS);
 	if (req->rsk_ops->family == AF_INET6)
 		return ltcp_v6_send_synack(sk, NULL, req);
 	return ltcp_v4_send_synack(sk, NULL, req);
@@ -66,6 +67,7 @@ static int ltcp_rtx_synack(const struct sock *sk, struct request_sock *req)
 	if (req->num_timeout >= max)
 		return -ETIMEDOUT;
 	req->num_retrans++;
+	TCP_INC_STATS(sock_net(sk), TCP_MIB_RETRANSSEGS);
 	return ltcp_send_synack(sk, req);
 }
 
@@ -425,6 +427,10 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 		sock_put(newsk);
 		return NULL;
 	}
+	/* RFC 4022 tcpPassiveOpens, counted as Linux does: when the
+	 * handshake's last ACK makes the connection.
+	 */
+	TCP_INC_STATS(sock_net(sk), TCP_MIB_PASSIVEOPENS);
 	return newsk;
 
 put_and_exit:
@@ -460,14 +466,17 @@ struct sock *ltcp_check_req(struct sock *sk, struct sk_buff *skb,
 	}
 	if (th->rst) {
 		/* RFC 5961 3.2: only an exact match resets. */
-		if (cb->seq == lreq->rcv_isn + 1)
-			inet_csk_reqsk_queue_drop(sk, req);
+		if (cb->seq == lreq->rcv_isn + 1 &&
+		    inet_csk_reqsk_queue_drop(sk, req))
+			/* RFC 4022: SYN-RCVD back to LISTEN. */
+			TCP_INC_STATS(sock_net(sk), TCP_MIB_ATTEMPTFAILS);
 		return NULL;
 	}
 	if (th->syn) {
 		/* Answered whatever the retransmission limit. */
 		if (cb->seq == lreq->rcv_isn) {
 			req->num_retrans++;
+			TCP_INC_STATS(sock_net(sk), TCP_MIB_RETRANSSEGS);
 			ltcp_send_synack(sk, req);
 		}
 		return NULL;

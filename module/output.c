@@ -195,19 +195,13 @@ unsigned int ltcp_current_mss(const struct sock *sk)
 	return tp->mss_cache;
 }
 
-/**
- * ltcp_transmit_skb() - put one segment of @sk on the wire
- * @sk: the socket, owned by the caller
- * @skb: the segment (payload only; LTCP_SKB_CB filled)
- * @clone: keep @skb (it stays queued for retransmission) and send a copy
- *
- * Builds the TCP header and options for the current state and hands the
- * segment to IP. Every segment but the first SYN carries an ACK of
- * rcv_nxt, so this also clears a pending delayed ACK.
- *
- * Return: 0 or a negative errno.
+/*
+ * ltcp_transmit_skb(); @retrans: the segment is a retransmission, not
+ * counted in TcpOutSegs (RFC 4022: "excluding those containing only
+ * retransmitted octets", as Linux counts it).
  */
-int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+static int __ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
+			       bool clone, bool retrans)
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	struct inet_sock *inet = inet_sk(sk);
@@ -290,10 +284,16 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 
 	if (flags & LTCP_ACK) {
 		inet_csk_clear_xmit_timer(sk, ICSK_TIME_DACK);
+		ltcp_sack_comp_sent(sk);
 		if (inet_csk(sk)->icsk_ack.quick && acks_new_data)
 			inet_csk(sk)->icsk_ack.quick--;
 	}
 	tp->segs_out++;
+	/* RFC 4022's tcpOutSegs and tcpOutRsts. */
+	if (!retrans)
+		TCP_INC_STATS(sock_net(sk), TCP_MIB_OUTSEGS);
+	if (flags & LTCP_RST)
+		TCP_INC_STATS(sock_net(sk), TCP_MIB_OUTRSTS);
 	if (skb->len > hlen) {
 		tp->data_segs_out++;
 		tp->bytes_sent += skb->len - hlen;
@@ -301,6 +301,23 @@ int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	if (ltcp_sk_v6(sk))
 		return ltcp_v6_xmit(sk, skb);
 	return ltcp_v4_xmit(sk, skb);
+}
+
+/**
+ * ltcp_transmit_skb() - put one segment of @sk on the wire
+ * @sk: the socket, owned by the caller
+ * @skb: the segment (payload only; LTCP_SKB_CB filled)
+ * @clone: keep @skb (it stays queued for retransmission) and send a copy
+ *
+ * Builds the TCP header and options for the current state and hands the
+ * segment to IP. Every segment but the first SYN carries an ACK of
+ * rcv_nxt, so this also clears a pending delayed ACK.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+{
+	return __ltcp_transmit_skb(sk, skb, clone, false);
 }
 
 static struct sk_buff *__ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp,
@@ -503,13 +520,14 @@ static int ltcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	/* Taken before the segment's own: never later than its TSval. */
 	tsval = ltcp_ts_now() + ltcp_sk(sk)->ts_offset;
 	ltcp_rate_skb_sent(sk, skb);
-	err = ltcp_transmit_skb(sk, skb, true);
+	err = __ltcp_transmit_skb(sk, skb, true, true);
 	if (err)
 		return err;
 	ltcp_undo_retransmitted(sk, tp->rx_opt.tstamp_ok, tsval);
 	ltcp_pacing_sent(sk, skb->len);
 	cb->retrans++;
 	tp->total_retrans++;
+	TCP_INC_STATS(sock_net(sk), TCP_MIB_RETRANSSEGS);
 	ltcp_prr_sent(sk);
 	/* Data was sent: no idle restart of the window after it (RFC 5681
 	 * 4.1 counts from the last segment sent, resent ones included).
@@ -654,6 +672,11 @@ void ltcp_push_pending(struct sock *sk)
 	struct sk_buff *skb;
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
+		return;
+	/* F-RTO sent its new data and waits for the ACK that tells whether
+	 * the timeout was spurious (RFC 5682 section 3.1 step 3).
+	 */
+	if (lsk->frto_step == 3)
 		return;
 
 	while (tcp_packets_in_flight(tp) < tcp_snd_cwnd(tp)) {
@@ -1049,23 +1072,34 @@ struct sk_buff *ltcp_make_synack(const struct sock *sk,
  * ltcp_sndbuf_expand() - size the send buffer for the congestion window
  * @sk: the socket
  *
- * Twice the window in full segments with their overhead (or as many
- * windows as the congestion control's sndbuf_expand() asks), so one window
- * can be in flight while the next is written, up to net.ltcp.wmem[2];
- * never when the application set SO_SNDBUF.
+ * Twice the window in full segments (or as many windows as the congestion
+ * control's sndbuf_expand() asks), so one window can be in flight while
+ * the next is written, plus one window more: during a loss recovery the
+ * segments SACKed above a hole stay queued until the cumulative ACK
+ * (they may be reneged, RFC 2018 section 8), and without that room the
+ * writer runs dry and the connection turns application-limited just when
+ * the congestion control should see it use its window (with 1% loss the
+ * send queue emptied every few seconds). A full segment costs what its
+ * skb's linear buffer takes from kmalloc (a power of two) plus the skb;
+ * the window counts at least the initial window and the reordering
+ * degree. Up to net.ltcp.wmem[2]; never when the application set
+ * SO_SNDBUF.
  */
 void ltcp_sndbuf_expand(struct sock *sk)
 {
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	struct tcp_sock *tp = tcp_sk(sk);
 	int per_mss, want, windows;
+	u32 segs;
 
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		return;
-	per_mss = SKB_TRUESIZE(MAX_TCP_HEADER + tp->mss_cache);
+	per_mss = SKB_TRUESIZE(kmalloc_size_roundup(MAX_TCP_HEADER +
+						    tp->mss_cache));
 	/* How many windows: the congestion control may say (BBR: 3). */
 	windows = ca && ca->sndbuf_expand ? ca->sndbuf_expand(sk) : 2;
-	want = windows * max_t(u32, tcp_snd_cwnd(tp), LTCP_INIT_CWND) * per_mss;
+	segs = max3(tcp_snd_cwnd(tp), (u32)LTCP_INIT_CWND, tp->reordering + 1);
+	want = (windows + 1) * segs * per_mss;
 	want = min(want, READ_ONCE(ltcp_net(sock_net(sk))->wmem[2]));
 	if (want > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, want);
@@ -1137,6 +1171,9 @@ static struct sk_buff *ltcp_reply_skb(struct sk_buff *rx, int optlen)
 static void ltcp_send_reply(struct net *net, struct sk_buff *rx,
 			    struct sk_buff *skb)
 {
+	TCP_INC_STATS(net, TCP_MIB_OUTSEGS);
+	if (tcp_hdr(skb)->rst)
+		TCP_INC_STATS(net, TCP_MIB_OUTRSTS);
 	if (ltcp_skb_v6(rx))
 		ltcp_v6_send_reply(net, rx, skb);
 	else

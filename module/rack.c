@@ -17,7 +17,8 @@
  * The reordering window (section 6.2 step 4) is min_RTT / 4 times
  * RACK.reo_wnd_mult, at most SRTT; D-SACKs widen it by one step per round
  * trip in which they come, and it falls back to one step after 16
- * recoveries without any. Before reordering was seen it is zero in fast
+ * recoveries without any. Once widened, a step is at least SRTT / 8
+ * (ltcp_rack_reo_wnd()). Before reordering was seen it is zero in fast
  * or RTO recovery and once DupThresh segments are SACKed (unless
  * net.ltcp.recovery has LTCP_RECOVERY_NO_DUPTHRESH): RFC 6675's rule,
  * expressed in time.
@@ -217,7 +218,7 @@ u32 ltcp_rack_reo_wnd(const struct sock *sk)
 	const struct ltcp_rack *rack = &ltcp_sk(sk)->rack;
 	const struct tcp_sock *tp = tcp_sk(sk);
 	int mode = ltcp_rack_mode(sk);
-	u32 min_rtt = tcp_min_rtt(tp);
+	u32 min_rtt = tcp_min_rtt(tp), mult;
 	u64 wnd;
 
 	if (!rack->reordering_seen) {
@@ -230,8 +231,18 @@ u32 ltcp_rack_reo_wnd(const struct sock *sk)
 	}
 	if (min_rtt == ~0U)
 		min_rtt = tp->srtt_us >> 3;
-	wnd = (u64)(min_rtt >> 2) *
-	      ((mode & LTCP_RECOVERY_STATIC_REO) ? 1 : rack->reo_wnd_mult);
+	mult = (mode & LTCP_RECOVERY_STATIC_REO) ? 1 : rack->reo_wnd_mult;
+	/* D-SACKs showed the window too small. Its steps are min_RTT / 4,
+	 * but a path whose reordered packets skip a queue or a delay (a
+	 * bonded link, netem's reorder) gives min_RTT samples far below
+	 * the round trip the late ones take: at 0.05 ms against 20 ms, the
+	 * multiplier (at most one step per round trip) never catches up
+	 * and every reordered packet costs a flight of spurious resends.
+	 * Once widened, the steps are at least SRTT / 8.
+	 */
+	if (mult > 1)
+		min_rtt = max(min_rtt, tp->srtt_us >> 4);
+	wnd = (u64)(min_rtt >> 2) * mult;
 	return (u32)min_t(u64, wnd, tp->srtt_us >> 3);
 }
 

@@ -108,6 +108,7 @@ void ltcp_rcvbuf_init(struct sock *sk)
 	tp->rcvq_space.space = max_t(u32, tp->rcv_wnd, 4 * tp->advmss);
 	tp->rcvq_space.seq = tp->copied_seq;
 	tp->rcvq_space.time = tcp_clock_us();
+	ltcp_sk(sk)->rcvbuf_ooo_edge = tp->rcv_nxt;
 }
 
 /* Fold one sample in: the smallest wins at once, larger ones slowly. */
@@ -160,6 +161,27 @@ void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
 	tp->rcv_rtt_est.time = now;
 }
 
+/*
+ * Grow sk_rcvbuf so that the free buffer offers a window of @rcvwin bytes
+ * at the measured ratio, within net.ltcp.rmem[2]; never shrink it. Not
+ * when the application set SO_RCVBUF, autotuning is off or TCP memory
+ * is under pressure.
+ */
+static void ltcp_rcvbuf_grow(struct sock *sk, u64 rcvwin)
+{
+	const struct ltcp_net *ln = ltcp_net(sock_net(sk));
+	int rcvbuf;
+
+	if (!READ_ONCE(ln->moderate_rcvbuf) ||
+	    (sk->sk_userlocks & SOCK_RCVBUF_LOCK) ||
+	    sk_under_memory_pressure(sk))
+		return;
+	rcvbuf = min(ltcp_space_from_win(sk, min_t(u64, rcvwin, INT_MAX)),
+		     READ_ONCE(ln->rmem[2]));
+	if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+		WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+}
+
 /**
  * ltcp_rcvbuf_adjust() - the application read: grow the buffer if it took
  *	more in the last round trip than in any before
@@ -177,21 +199,50 @@ void ltcp_rcvbuf_adjust(struct sock *sk)
 	copied = tp->copied_seq - tp->rcvq_space.seq;
 	if (copied > tp->rcvq_space.space) {
 		tp->rcvq_space.space = copied;
-		if (READ_ONCE(ltcp_net(sock_net(sk))->moderate_rcvbuf) &&
-		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
-		    !sk_under_memory_pressure(sk)) {
-			/* Twice this round's data, and a few segments for
-			 * reordering, in memory at the measured ratio.
-			 */
-			u32 rcvwin = min_t(u64, 2ULL * copied + 4 * tp->advmss,
-					   INT_MAX);
-			int rcvbuf = min(ltcp_space_from_win(sk, rcvwin),
-					 READ_ONCE(ltcp_net(sock_net(sk))->rmem[2]));
-
-			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
-				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
-		}
+		/* Twice this round's data, and a few segments for
+		 * reordering.
+		 */
+		ltcp_rcvbuf_grow(sk, 2ULL * copied + 4 * tp->advmss);
 	}
 	tp->rcvq_space.seq = tp->copied_seq;
 	tp->rcvq_space.time = now;
+}
+
+/**
+ * ltcp_rcvbuf_ooo() - out-of-order data arrived: grow the buffer if the
+ *	sender filled the window while it repairs a loss
+ * @sk: the socket, owned by the caller
+ * @end_seq: the end of the data, now queued
+ *
+ * ltcp_rcvbuf_adjust() measures what the application takes, which is
+ * what a sender limited by the window delivers. A sender that lost a
+ * segment is limited differently: until the retransmission arrives the
+ * left edge stays, the data it sent behind the hole fills the window,
+ * and the window, not its congestion window, caps what it may send
+ * during recovery (RFC 6675's pipe may allow more). The application,
+ * waiting for the hole, reads nothing meanwhile, so the reads never show
+ * it. When out-of-order data reaches the right edge while the
+ * application keeps up (little in-order data waits to be read), the
+ * buffer grows so that the window offered from rcv_nxt is twice what it
+ * was from copied_seq (enough for the data behind the hole and a round
+ * trip of new data at the same rate): growth at the pace of the
+ * sender's demand, once per edge it fills, within rmem[2]. A slow reader
+ * is not a reason: its data is in order.
+ */
+void ltcp_rcvbuf_ooo(struct sock *sk, u32 end_seq)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = &lsk->tp;
+	u32 edge = tp->rcv_wup + tp->rcv_wnd;
+	u32 span = edge - tp->copied_seq;
+	int held;
+
+	if (!ltcp_after(edge, lsk->rcvbuf_ooo_edge) ||
+	    ltcp_before(end_seq + tp->advmss, edge) ||
+	    tp->rcv_nxt - tp->copied_seq > span / 4)
+		return;
+	lsk->rcvbuf_ooo_edge = edge;
+	/* The window is what the free buffer holds past what is held. */
+	held = ltcp_win_from_space(sk, atomic_read(&sk->sk_rmem_alloc));
+	ltcp_rcvbuf_grow(sk, held + 2ULL * span);
 }

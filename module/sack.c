@@ -35,11 +35,21 @@ static bool ltcp_sack_touch(u32 s1, u32 e1, u32 s2, u32 e2)
 	return !ltcp_after(s1, e2) && !ltcp_after(s2, e1);
 }
 
-/* Put [@start, @end) first, dropping the blocks it now contains. */
-static void ltcp_sack_put_first(struct tcp_sock *tp, u32 start, u32 end)
+/*
+ * Put [@start, @end) first, dropping the blocks it now contains. A range
+ * that is not the first block grown again is one more block for the next
+ * ACK to report (ltcp_sock.sack_fresh).
+ */
+static void ltcp_sack_put_first(struct sock *sk, u32 start, u32 end)
 {
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_sack_block *sp = tp->selective_acks;
 	int i, n = 0;
+
+	if (!lsk->sack_fresh || !tp->rx_opt.num_sacks ||
+	    !ltcp_sack_touch(start, end, sp[0].start_seq, sp[0].end_seq))
+		lsk->sack_fresh = min_t(u32, lsk->sack_fresh + 1, U8_MAX);
 
 	for (i = 0; i < tp->rx_opt.num_sacks; i++) {
 		if (ltcp_sack_touch(start, end, sp[i].start_seq,
@@ -56,6 +66,25 @@ static void ltcp_sack_put_first(struct tcp_sock *tp, u32 start, u32 end)
 	tp->rx_opt.num_sacks = n + 1;
 }
 
+/* The last out-of-order segment that starts before @seq, or NULL. */
+static struct sk_buff *ltcp_ofo_before(struct tcp_sock *tp, u32 seq)
+{
+	struct rb_node *node = tp->out_of_order_queue.rb_node;
+	struct sk_buff *found = NULL;
+
+	while (node) {
+		struct sk_buff *skb = rb_to_skb(node);
+
+		if (ltcp_before(LTCP_SKB_CB(skb)->seq, seq)) {
+			found = skb;
+			node = node->rb_right;
+		} else {
+			node = node->rb_left;
+		}
+	}
+	return found;
+}
+
 /**
  * ltcp_sack_ofo() - an out-of-order segment is held: report its block first
  * @sk: the socket
@@ -65,36 +94,43 @@ static void ltcp_sack_put_first(struct tcp_sock *tp, u32 start, u32 end)
  * RFC 2018 section 4: "The first SACK block ... MUST specify the
  * contiguous block of data containing the segment which triggered this
  * ACK"; the other blocks are the most recently reported ones that are not
- * part of it. The contiguous range is found in the out-of-order queue,
- * whose segments never nest (input.c keeps them so): walking to either
- * side while segments touch finds its edges.
+ * part of it. The blocks already kept are contiguous held data, so the
+ * ones the segment touches give most of the range at once; only held data
+ * that no kept block covers (a block dropped for room) is found segment by
+ * segment, with a lookup in the queue, whose segments never nest (input.c
+ * keeps them so). Walking the queue from the segment instead costs the
+ * length of the run for every segment that extends it: a receiver behind
+ * a hole spent so long there that its SACKs came late and the sender
+ * resent data that had arrived.
  */
 void ltcp_sack_ofo(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 start = LTCP_SKB_CB(skb)->seq;
 	u32 end = LTCP_SKB_CB(skb)->end_seq;
-	struct rb_node *node;
+	struct sk_buff *near;
+	int i;
 
 	if (!tp->rx_opt.sack_ok)
 		return;
-	for (node = rb_prev(&skb->rbnode); node; node = rb_prev(node)) {
-		const struct ltcp_skb_cb *cb = LTCP_SKB_CB(rb_to_skb(node));
+	/* Kept blocks never touch each other: one pass finds them all. */
+	for (i = 0; i < tp->rx_opt.num_sacks; i++) {
+		const struct tcp_sack_block *sp = &tp->selective_acks[i];
 
-		if (ltcp_before(cb->end_seq, start))
-			break;
-		if (ltcp_before(cb->seq, start))
-			start = cb->seq;
+		if (!ltcp_sack_touch(start, end, sp->start_seq, sp->end_seq))
+			continue;
+		if (ltcp_before(sp->start_seq, start))
+			start = sp->start_seq;
+		if (ltcp_after(sp->end_seq, end))
+			end = sp->end_seq;
 	}
-	for (node = rb_next(&skb->rbnode); node; node = rb_next(node)) {
-		const struct ltcp_skb_cb *cb = LTCP_SKB_CB(rb_to_skb(node));
-
-		if (ltcp_after(cb->seq, end))
-			break;
-		if (ltcp_after(cb->end_seq, end))
-			end = cb->end_seq;
-	}
-	ltcp_sack_put_first(tp, start, end);
+	while ((near = ltcp_ofo_before(tp, start)) &&
+	       !ltcp_before(LTCP_SKB_CB(near)->end_seq, start))
+		start = LTCP_SKB_CB(near)->seq;
+	while ((near = ltcp_ofo_before(tp, end + 1)) &&
+	       ltcp_after(LTCP_SKB_CB(near)->end_seq, end))
+		end = LTCP_SKB_CB(near)->end_seq;
+	ltcp_sack_put_first(sk, start, end);
 }
 
 /**
@@ -196,6 +232,7 @@ void ltcp_sack_reset(struct sock *sk)
 
 	tp->rx_opt.num_sacks = 0;
 	tp->rx_opt.dsack = 0;
+	ltcp_sk(sk)->sack_fresh = 0;
 }
 
 /**
@@ -223,7 +260,26 @@ int ltcp_sack_fill(struct sock *sk, struct tcp_sack_block *out, int max)
 	}
 	for (i = 0; i < tp->rx_opt.num_sacks && n < max; i++)
 		out[n++] = tp->selective_acks[i];
+	/* The fresh blocks are the first ones: all reported now? */
+	if (i >= ltcp_sk(sk)->sack_fresh || i == tp->rx_opt.num_sacks)
+		ltcp_sk(sk)->sack_fresh = 0;
 	return n;
+}
+
+/**
+ * ltcp_sack_fresh_full() - do the blocks no ACK reported yet fill an option?
+ * @sk: the socket
+ *
+ * Return: true when one more would push one out unreported (3 blocks fit
+ *	beside timestamps, 4 without: RFC 2018 section 3).
+ */
+bool ltcp_sack_fresh_full(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return ltcp_sk(sk)->sack_fresh >=
+	       ltcp_sack_max_blocks(tp->rx_opt.tstamp_ok ?
+				    TCPOLEN_TSTAMP_ALIGNED : 0);
 }
 
 /**
@@ -290,6 +346,7 @@ static void ltcp_sack_mark(struct sock *sk, struct sk_buff *skb,
 		tp->retrans_out--;
 	/* RFC 8985 section 6.2 steps 2 and 3, before the state is lost. */
 	ltcp_rack_delivered(sk, skb);
+	ltcp_frto_delivered(sk, skb);
 	cb->state = LTCP_SKB_SACKED;
 	tp->sacked_out++;
 	tp->delivered++;

@@ -212,7 +212,24 @@ void ltcp_destroy_sock(struct sock *sk)
  */
 void ltcp_set_state(struct sock *sk, int state)
 {
+	struct net *net = sock_net(sk);
+	int old = sk->sk_state;
+
+	/* The RFC 4022 counters of state changes. tcpCurrEstab counts
+	 * ESTABLISHED connections only, as Linux's does (the RFC adds
+	 * CLOSE-WAIT).
+	 */
+	if (state == TCP_ESTABLISHED && old != TCP_ESTABLISHED)
+		TCP_INC_STATS(net, TCP_MIB_CURRESTAB);
+	else if (old == TCP_ESTABLISHED && state != TCP_ESTABLISHED)
+		TCP_DEC_STATS(net, TCP_MIB_CURRESTAB);
+	if (state == TCP_SYN_SENT && old == TCP_CLOSE)
+		TCP_INC_STATS(net, TCP_MIB_ACTIVEOPENS);
 	if (state == TCP_CLOSE) {
+		if (old == TCP_ESTABLISHED || old == TCP_CLOSE_WAIT)
+			TCP_INC_STATS(net, TCP_MIB_ESTABRESETS);
+		else if (old == TCP_SYN_SENT || old == TCP_SYN_RECV)
+			TCP_INC_STATS(net, TCP_MIB_ATTEMPTFAILS);
 		sk->sk_prot->unhash(sk);
 		if (inet_csk(sk)->icsk_bind_hash &&
 		    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
@@ -232,6 +249,7 @@ void ltcp_done(struct sock *sk)
 	inet_csk_clear_xmit_timers(sk);
 	inet_csk_delete_keepalive_timer(sk);
 	ltcp_pacing_cancel(sk);
+	ltcp_sack_comp_cancel(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
@@ -327,6 +345,8 @@ void ltcp_release_cb(struct sock *sk)
 		ltcp_delack_timer_handler(sk);
 	if (test_and_clear_bit(LTCP_DEFER_PACE, &lsk->deferred))
 		ltcp_push_pending(sk);
+	if (test_and_clear_bit(LTCP_DEFER_COMP_SACK, &lsk->deferred))
+		ltcp_sack_comp_fire(sk);
 	if (test_and_clear_bit(LTCP_DEFER_MTU_REDUCED, &lsk->deferred)) {
 		if (ltcp_sk_v6(sk))
 			ltcp_v6_mtu_reduced(sk);
@@ -462,6 +482,8 @@ int ltcp_disconnect(struct sock *sk, int flags)
 		sk->sk_err = ECONNRESET;
 	}
 	inet_csk_clear_xmit_timers(sk);
+	ltcp_pacing_cancel(sk);
+	ltcp_sack_comp_cancel(sk);
 	ltcp_purge_queues(sk);
 	inet->inet_dport = 0;
 	sk->sk_shutdown = 0;

@@ -181,6 +181,13 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.extra2		= &ltcp_early_retrans_max,
 	},
 	{
+		.procname	= "frto",
+		.data		= (void *)offsetof(struct ltcp_net, frto),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+	{
 		.procname	= "recovery",
 		.data		= (void *)offsetof(struct ltcp_net, recovery),
 		.maxlen		= sizeof(int),
@@ -250,6 +257,31 @@ static struct ctl_table ltcp_sysctl_table[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &ltcp_delack_seg_max,
+	},
+	{
+		.procname	= "comp_sack_delay_ns",
+		.data		= (void *)offsetof(struct ltcp_net,
+					   comp_sack_delay_ns),
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
+	{
+		.procname	= "comp_sack_slack_ns",
+		.data		= (void *)offsetof(struct ltcp_net,
+					   comp_sack_slack_ns),
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
+	{
+		.procname	= "comp_sack_nr",
+		.data		= (void *)offsetof(struct ltcp_net, comp_sack_nr),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ltcp_u8_max,
 	},
 	{
 		.procname	= "rmem",
@@ -327,6 +359,7 @@ static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 	ln->sack = 1;
 	ln->dsack = 1;
 	ln->early_retrans = LTCP_EARLY_RETRANS_TLP;
+	ln->frto = 2;
 	ln->recovery = LTCP_RECOVERY_RACK;
 	ln->reordering = LTCP_REORDERING;
 	ln->max_reordering = LTCP_MAX_REORDERING;
@@ -334,6 +367,10 @@ static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 	ln->tw_reuse_mode = 2;
 	ln->synack_retries = LTCP_SYNACK_RETRIES;
 	ln->delack_seg = LTCP_DELACK_SEG;
+	/* Linux's tcp_comp_sack_* defaults: 1 ms, 100 us, 44. */
+	ln->comp_sack_delay_ns = NSEC_PER_MSEC;
+	ln->comp_sack_slack_ns = 100 * NSEC_PER_USEC;
+	ln->comp_sack_nr = 44;
 	ln->moderate_rcvbuf = 1;
 	/* The buffer sizes Linux chose for this machine: the initial
 	 * namespace starts with its tcp_rmem and tcp_wmem, every other one

@@ -199,6 +199,7 @@ static void ltcp_ca_loss(struct sock *sk)
 	struct sk_buff *skb;
 	bool reneged;
 
+	ltcp_frto_start(sk, inet_csk(sk)->icsk_ca_state);
 	/* RFC 5681 3.1 (4): on the first timeout of a loss episode
 	 * ssthresh drops; cwnd becomes one segment.
 	 */
@@ -570,4 +571,5 @@ void ltcp_init_xmit_timers(struct sock *sk)
 	inet_csk_init_xmit_timers(sk, ltcp_write_timer, ltcp_delack_timer,
 				  ltcp_keepalive_timer);
 	ltcp_pacing_init(sk);
+	ltcp_sack_comp_init(sk);
 }

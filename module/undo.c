@@ -19,7 +19,8 @@
  * episode retransmitted has been reported duplicate, none was lost, and
  * the episode is undone the same way (TcpExtTCPDSACKUndo).
  *
- * Not done: F-RTO (RFC 5682), partial undo.
+ * F-RTO (RFC 5682, frto.c) detects a spurious timeout without
+ * timestamps and undoes it here. Not done: partial undo.
  */
 
 #include <net/tcp.h>
@@ -135,6 +136,11 @@ static void ltcp_undo(struct sock *sk, int mib)
 	ltcp_undo_unmark_lost(sk);
 	lsk->in_recovery = 0;
 	lsk->dupacks = 0;
+	/* The episode no longer counts: a loss found from here on may start
+	 * a recovery (RFC 6582 4.1's recovery point guards against
+	 * reducing twice for one window, and nothing stays reduced).
+	 */
+	lsk->recover = tp->snd_una;
 	ltcp_ca_set_state(sk, TCP_CA_Open);
 }
 
@@ -173,6 +179,22 @@ bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt)
 		return false;
 	ltcp_undo(sk, 0);
 	return true;
+}
+
+/**
+ * ltcp_undo_spurious_rto() - F-RTO found the timeout spurious (RFC 5682
+ *	section 3.1 step 3.b): undo it
+ * @sk: the socket, in TCP_CA_Loss
+ *
+ * Counted as Linux counts it: TcpExtTCPSpuriousRTOs and TCPLossUndo.
+ */
+void ltcp_undo_spurious_rto(struct sock *sk)
+{
+	if (!ltcp_sk(sk)->undo_armed)
+		return;
+	ltcp_sk(sk)->undo_armed = 0;
+	NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPSPURIOUSRTOS);
+	ltcp_undo(sk, 0);
 }
 
 /**

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ltcp_crr: connection-rate benchmark. The client connects, sends one
- * byte, reads the server's one-byte answer and closes, one connection after
- * the other, for a given time; the server accepts, answers, waits for the
- * client's FIN and closes. The client closes first, so TIME-WAIT is on the
- * client side, as with netperf's TCP_CRR. Prints:
+ * byte, reads the server's answer (one byte, or -r BYTES) and closes, one
+ * connection after the other, for a given time; the server accepts,
+ * answers, waits for the client's FIN and closes. The client closes
+ * first, so TIME-WAIT is on the client side, as with netperf's TCP_CRR.
+ * Prints:
  *	crr connections 4210 seconds 3.000 rate 1403
  *
- * usage: ltcp_crr -l PORT [-P PROTO]            serve until killed
- *        ltcp_crr -c ADDR PORT [-P PROTO] [-t SECONDS]
+ * usage: ltcp_crr -l PORT [-P PROTO] [-r BYTES] [-m MSS] [-C CC]
+ *						serve until killed
+ *        ltcp_crr -c ADDR PORT [-P PROTO] [-r BYTES] [-C CC] [-t SECONDS]
  * PROTO is the socket() protocol: 6 for the kernel's TCP (default), 253
- * for ltcp. IPv4 only. A failing connection ends the client with the call
- * that failed and its errno, after the count so far.
+ * for ltcp. BYTES is the size of the answer (both ends must agree), CC a
+ * congestion control set with TCP_CONGESTION on every socket. With -m the
+ * server's answer carries "TAIL" at the start of its last two MSS-sized
+ * pieces, for a filter to drop the last two segments of the flight by
+ * (scripts/guest/bench.sh, the tail-drop workloads). IPv4 only.
+ * A failing connection ends the client with the call that failed and its
+ * errno, after the count so far.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,15 +45,36 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The answer's size, its tail marks and the congestion control, from -r,
+ * -m and -C.
+ */
+static size_t answer_len = 1, mark_mss;
+static const char *cc_name;
+
+static void set_cc(int fd)
+{
+	if (cc_name && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc_name,
+				  strlen(cc_name)))
+		die("TCP_CONGESTION");
+}
+
 static int serve(int port, int proto)
 {
 	struct sockaddr_in a4 = { .sin_family = AF_INET };
 	int fd, conn, one = 1;
-	char c;
+	char c, *answer;
 
+	answer = calloc(1, answer_len);
+	if (!answer)
+		die("calloc");
+	if (mark_mss && answer_len >= 2 * mark_mss) {
+		memcpy(answer + answer_len - 2 * mark_mss, "TAIL", 4);
+		memcpy(answer + answer_len - mark_mss, "TAIL", 4);
+	}
 	fd = socket(AF_INET, SOCK_STREAM, proto);
 	if (fd < 0)
 		die("socket");
+	set_cc(fd);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	a4.sin_port = htons(port);
 	if (bind(fd, (struct sockaddr *)&a4, sizeof(a4)) || listen(fd, 128))
@@ -59,8 +87,12 @@ static int serve(int port, int proto)
 			die("accept");
 		}
 		setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		/* Errors here are the client's problem: it reports them. */
-		if (read(conn, &c, 1) == 1 && write(conn, &c, 1) == 1)
+		set_cc(conn);
+		/* Errors here are the client's problem: it reports them. One
+		 * write: the answer leaves as one flight.
+		 */
+		if (read(conn, &c, 1) == 1 &&
+		    write(conn, answer, answer_len) == (ssize_t)answer_len)
 			while (read(conn, &c, 1) > 0)
 				;
 		close(conn);
@@ -73,22 +105,35 @@ static const char *one_conn(const struct sockaddr_in *a4, int proto)
 {
 	const char *failed = NULL;
 	int fd, err, one = 1;
-	char c = 'x';
-	ssize_t n;
+	size_t got = 0;
+	char c = 'x', buf[4096];
+	ssize_t n = 1;
 
 	fd = socket(AF_INET, SOCK_STREAM, proto);
 	if (fd < 0)
 		return "socket";
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (cc_name && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc_name,
+				  strlen(cc_name))) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return "TCP_CONGESTION";
+	}
 	if (connect(fd, (const struct sockaddr *)a4, sizeof(*a4))) {
 		failed = "connect";
 	} else if (write(fd, &c, 1) != 1) {
 		failed = "write";
 	} else {
-		n = read(fd, &c, 1);
+		while (got < answer_len && n > 0) {
+			n = read(fd, buf, sizeof(buf) < answer_len - got ?
+					  sizeof(buf) : answer_len - got);
+			if (n > 0)
+				got += n;
+		}
 		if (n == 0)
 			errno = ECONNRESET;
-		if (n != 1)
+		if (got != answer_len)
 			failed = "read";
 	}
 	err = errno;
@@ -137,11 +182,22 @@ int main(int argc, char **argv)
 			proto = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-t") && i + 1 < argc)
 			secs = atof(argv[++i]);
+		else if (!strcmp(argv[i], "-r") && i + 1 < argc)
+			answer_len = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "-C") && i + 1 < argc)
+			cc_name = argv[++i];
+		else if (!strcmp(argv[i], "-m") && i + 1 < argc)
+			mark_mss = strtoul(argv[++i], NULL, 0);
+	}
+	if (!answer_len) {
+		fprintf(stderr, "ltcp_crr: -r needs at least one byte\n");
+		return 2;
 	}
 	if (argc >= 3 && !strcmp(argv[1], "-l"))
 		return serve(atoi(argv[2]), proto);
 	if (argc >= 4 && !strcmp(argv[1], "-c"))
 		return client(argv[2], atoi(argv[3]), proto, secs);
-	fprintf(stderr, "usage: ltcp_crr -l PORT | -c ADDR PORT [-P PROTO] [-t SECONDS]\n");
+	fprintf(stderr, "usage: ltcp_crr -l PORT | -c ADDR PORT [-P PROTO] [-r BYTES] [-m MSS]\n"
+		"                [-C CC] [-t SECONDS]\n");
 	return 2;
 }

@@ -15,7 +15,8 @@
 # impairment run at once: one after the other, 64 MiB under 5% loss took
 # about 30 minutes of the emulated VM. ltcp_netem.sh, ltcp_netem2.sh and
 # ltcp_netem3.sh are the netem part, two impairments each (kselftest's
-# 600 s per test).
+# 600 s per test); ltcp_netem_nosack.sh runs loss and reordering with
+# SACK off (LTCP_TEST_SACK=0).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
@@ -146,4 +147,18 @@ for n in ${nums//,/ }; do
 	done
 	echo "# netem $impair: $(( ($(ltcp_now_ms) - t0) / 1000 )) s"
 done
+# LTCP_TEST_SACK=0 (ltcp_netem_nosack.sh): no connection negotiated SACK
+# (ltcp's SYN and SYN-ACK leave sackOK out, so the kernel's TCP end goes
+# without too), and the losses were recovered on duplicate ACKs (RFC 6582
+# NewReno) at both ends.
+if [ "${LTCP_TEST_SACK:-1}" = 0 ]; then
+	read -r sackrec renorec < <(for ns in ltcp-io-a ltcp-io-b; do
+		ip netns exec $ns nstat -asz TcpExtTCPSackRecovery \
+			TcpExtTCPRenoRecovery
+	done | awk '$1 == "TcpExtTCPSackRecovery" { s += $2 }
+		    $1 == "TcpExtTCPRenoRecovery" { r += $2 }
+		    END { print s + 0, r + 0 }')
+	ltcp_check "no SACK: TcpExtTCPSackRecovery $sackrec, TcpExtTCPRenoRecovery $renorec" \
+		test "$sackrec" = 0 -a "$renorec" -gt 0
+fi
 ltcp_exit

@@ -96,8 +96,8 @@ ltcp_veth_pair() {
 	ip -n "$b" link set lo up
 	ip -n "$a" link set veth0 up
 	ip -n "$b" link set veth0 up
-	# LTCP_TEST_SACK=0: run a script with net.ltcp.sack off (by hand:
-	# the netem matrix without SACK, the sender's NewReno path)
+	# LTCP_TEST_SACK=0: net.ltcp.sack off in both namespaces
+	# (ltcp_netem_nosack.sh: the netem matrix on the NewReno path)
 	if [ -n "${LTCP_TEST_SACK:-}" ]; then
 		ip netns exec "$a" sysctl -qw net.ltcp.sack="$LTCP_TEST_SACK" || return 1
 		ip netns exec "$b" sysctl -qw net.ltcp.sack="$LTCP_TEST_SACK" || return 1

@@ -11,7 +11,9 @@
 # changes only what ACKs carry: selftests/peer_sack shows both;
 # early_retrans: with rto_min_us, and selftests/peer_tlp; recovery and
 # reordering: default and range here, effect in selftests/peer_rack;
-# max_reordering: default and range only).
+# max_reordering: default and range only; frto: default here, effect in
+# selftests/peer_frto; comp_sack_*: defaults and range here, effect in
+# selftests/peer_sack).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
@@ -32,7 +34,8 @@ for kv in syn_retries=6 retries2=15 keepalive_time=7200 keepalive_intvl=75 \
 	keepalive_probes=9 fin_timeout=60 timestamps=1 window_scaling=1 \
 	rto_min_us=200000 rto_max_ms=120000 synack_retries=5 delack_seg=2 \
 	retries1=3 tw_reuse=2 sack=1 dsack=1 early_retrans=3 recovery=1 \
-	reordering=3 max_reordering=300; do
+	reordering=3 max_reordering=300 frto=2 comp_sack_nr=44 \
+	comp_sack_delay_ns=1000000 comp_sack_slack_ns=100000; do
 	k=${kv%%=*}
 	ltcp_check "net.ltcp.$k defaults to ${kv#*=}" \
 		test "$($A cat /proc/sys/net/ltcp/$k)" = "${kv#*=}"
@@ -48,6 +51,7 @@ ltcp_check_not "early_retrans=5 is refused" $A sysctl -qw net.ltcp.early_retrans
 ltcp_check_not "recovery=8 is refused" $A sysctl -qw net.ltcp.recovery=8 2>/dev/null
 ltcp_check_not "reordering=0 is refused" $A sysctl -qw net.ltcp.reordering=0 2>/dev/null
 ltcp_check_not "max_reordering=0 is refused" $A sysctl -qw net.ltcp.max_reordering=0 2>/dev/null
+ltcp_check_not "comp_sack_nr=256 is refused" $A sysctl -qw net.ltcp.comp_sack_nr=256 2>/dev/null
 
 # The qdiscs stay from here on and only filters come and go: adding and
 # removing a qdisc flips a static key, and the code patching that takes
@@ -359,27 +363,34 @@ $B sysctl -qw net.ltcp.max_syn_backlog="$default"
 
 # 10. delack_seg: the ACKs of an ltcp receiver in A for a bulk transfer
 #     from the kernel's TCP in B, whose offloads are off so that its
-#     segments are full-sized on the wire. delack_run PORT: the median of
-#     the bytes each of A's pure ACKs newly acknowledges, in full segments
-#     times 100. (The median, not segments over ACKs: window updates sent
-#     as the reader catches up add ACKs of their own, more of them when
-#     the machine is loaded.)
+#     segments are full-sized on the wire. delack_run PORT: the most
+#     frequent number of bytes one of A's pure ACKs newly acknowledges, in
+#     full segments times 100. (The mode, not segments over ACKs nor the
+#     median: window updates sent as the reader catches up add ACKs of
+#     their own that cut the steps short, more of them when the machine is
+#     loaded; one clean-clone run saw the median at 2.82 segments with
+#     delack_seg=4.) The sender reads a file, 64 KiB per write: fed from
+#     a pipe it wrote 4 KiB at a time, and on a loaded machine each write
+#     went out alone as 1448 + 1448 + 1200 bytes, whose short last segment
+#     is acknowledged early (a clean-clone run saw the mode at 4096 bytes).
 ip netns exec ltcp-sy-b ethtool -K veth0 tso off gso off >/dev/null 2>&1
+head -c 2000000 /dev/zero >/tmp/sy-2m
 delack_run() {
-	local n step
+	local step
 
 	$A bash -c "./ltcp_xfer -l $1 -P 253 </dev/null" >/dev/null 2>&1 &
 	pids+=($!)
 	ltcp_wait_port ltcp-sy-a "$1"
 	capture /tmp/sy-da.pcap
-	head -c 2000000 /dev/zero |
-		$B timeout 20 ./ltcp_xfer -c 198.18.0.1 "$1" -P 6 >/dev/null 2>&1
+	$B timeout 20 ./ltcp_xfer -c 198.18.0.1 "$1" -P 6 </tmp/sy-2m \
+		>/dev/null 2>&1
 	stop_capture
 	tcpdump -r /tmp/sy-da.pcap -nn -S "src 198.18.0.1 and src port $1 and $PURE" 2>/dev/null |
 		sed -n 's/.* ack \([0-9]*\),.*/\1/p' |
-		awk 'p && $1 > p { print $1 - p } { p = $1 }' | sort -n >/tmp/sy-steps
-	n=$(wc -l </tmp/sy-steps)
-	step=$(sed -n "$(( (n + 1) / 2 ))p" /tmp/sy-steps)
+		awk 'p && $1 > p { print $1 - p } { p = $1 }' | sort -n |
+		uniq -c | sort -rn >/tmp/sy-steps
+	step=$(awk 'NR == 1 { print $2 }' /tmp/sy-steps)
+	echo "# ACK steps (count, bytes): $(head -n 4 /tmp/sy-steps | tr -s ' \n' ' ')" >&2
 	echo $(( ${step:-0} * 100 / 1448 ))
 }
 PURE='(ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2)) == 0'
@@ -392,7 +403,7 @@ $A sysctl -qw net.ltcp.delack_seg=4
 delack_run 7422 >/tmp/sy-res
 r4=$(cat /tmp/sy-res)
 $A sysctl -qw net.ltcp.delack_seg=2
-echo "# median segments per ACK x100: delack_seg=1: $r1, 2: $r2, 4: $r4"
+echo "# segments per ACK x100 (mode): delack_seg=1: $r1, 2: $r2, 4: $r4"
 ltcp_check "delack_seg=2 (default): an ACK per 2 segments ($r2/100)" \
 	test "$r2" -ge 150 -a "$r2" -le 250
 ltcp_check "delack_seg=1: an ACK per segment ($r1/100)" \

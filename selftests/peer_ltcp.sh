@@ -12,13 +12,15 @@
 # - peer_tlp: Tail Loss Probes (RFC 8985 section 7);
 # - peer_rcvwin: the window against the buffer's memory (small segments);
 # - peer_undo: undoing a spurious RTO or fast retransmit (RFC 3522);
-# - peer_rack: RACK loss detection (RFC 8985 section 6).
+# - peer_rack: RACK loss detection (RFC 8985 section 6);
+# - peer_frto: F-RTO, a spurious timeout without timestamps (RFC 5682);
+# - peer_mib: the Tcp counters of /proc/net/snmp against the wire.
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
 rc=0
 for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp peer_rcvwin peer_undo \
-	 peer_rack; do
+	 peer_rack peer_frto peer_mib; do
 	echo "== $t on ltcp"
 	LTCP_PEER_PROTO=ltcp ./$t || rc=1
 done

@@ -29,9 +29,9 @@
  *			the state Open.
  *
  * The loss probe is off (early_retrans 0) in the timeout cases so that
- * the RTO is the first retransmission. The kernel's TCP (the reference)
- * undoes the timeout through F-RTO as well as timestamps; ltcp only with
- * timestamps (F-RTO is not implemented).
+ * the RTO is the first retransmission. Both stacks also run F-RTO
+ * (selftests/peer_frto) here, which stays out of the way: the ACK of the
+ * flight reaches the recovery point, or there is no new data to send.
  *
  * LTCP_PEER_PROTO as in peer_kernel_tcp. Needs root, a network namespace
  * per test and TUN: run it in the test VM.
@@ -94,10 +94,7 @@ FIXTURE_TEARDOWN(undo)
 /* Loss probes off, on the stack under test. */
 static void no_tlp(struct __test_metadata *_metadata, struct peer_env *e)
 {
-	ASSERT_EQ(0, peer_env_write_sysctl(e->proto ?
-					   "/proc/sys/net/ltcp/early_retrans" :
-					   "/proc/sys/net/ipv4/tcp_early_retrans",
-					   0));
+	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
 }
 
 /*

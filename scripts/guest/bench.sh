@@ -14,14 +14,23 @@
 #   BENCH_SECONDS  length of each iperf3, RR and CRR run (default 4)
 #   BENCH_LOSS_SECONDS  length of a lossy-path run (default 10)
 #   BENCH_CONNS    idle connections of the scale row (default 10000)
-#   BENCH_ONLY     workloads to run, e.g. "rr crr" (default all)
+#   BENCH_ONLY     workloads to run, e.g. "rr crr" (default all but the
+#                  recovery ones)
+#   BENCH_RECOVERY_SECONDS  length of a recovery run (default 20)
 #   BENCH_GIT, BENCH_ACCEL  recorded in the results (scripts/bench sets them)
+#
+# The recovery workloads (make bench-recovery, issue 7's figures):
+# rec_IMPAIR_CC for IMPAIR in loss1 (1% loss), loss5 (5%), reord (25%
+# reordering) and CC in cubic and bbr: one iperf3 stream over veth with
+# netem delay 20ms and the impairment on the data direction, the named
+# congestion control on both stacks (TCP_CONGESTION: iperf3 -C).
 . /ltcp/selftests/ltcp_lib.sh
 
 out=${BENCH_OUT:-/out}
 runs=${BENCH_RUNS:-5}
 secs=${BENCH_SECONDS:-4}
 loss_secs=${BENCH_LOSS_SECONDS:-10}
+rec_secs=${BENCH_RECOVERY_SECONDS:-20}
 nconns=${BENCH_CONNS:-10000}
 workloads=${BENCH_ONLY:-bulk_lo bulk_veth par8_veth rr crr conns loss_veth}
 tools=/ltcp/selftests
@@ -50,6 +59,60 @@ ltcp_veth_pair bench-a bench-b || die "namespaces"
 ltcp_veth_pair bench-la bench-lb || die "namespaces"
 tc -n bench-la qdisc add dev veth0 root netem delay 20ms loss 1% limit 100000 ||
 	die "netem"
+# On the lossy links the kernel's TCP sends one segment per packet, as
+# ltcp does (no GSO yet): netem drops and reorders whole packets, and a
+# GSO packet of several segments meets fewer loss events per byte (in
+# slow start the kernel's packets grew to 15 segments, and one lucky
+# start gave it twice ltcp's goodput for the whole run). gso_max_segs 1
+# on the sender's device caps every packet at one segment.
+ip -n bench-la link set dev veth0 gso_max_segs 1 || die "gso_max_segs"
+# The recovery workloads' links, one pair per impairment, made when one of
+# its workloads is asked for, the same way.
+declare -A rec_netem=([loss1]="loss 1%" [loss5]="loss 5%"
+		      [reord]="reorder 25% 50%")
+for imp in loss1 loss5 reord; do
+	case " $workloads " in *" rec_${imp}_"*) ;; *) continue ;; esac
+	ltcp_veth_pair "bench-$imp-a" "bench-$imp-b" || die "namespaces"
+	# shellcheck disable=SC2086
+	tc -n "bench-$imp-a" qdisc add dev veth0 root netem delay 20ms \
+		${rec_netem[$imp]} limit 100000 || die "netem ${rec_netem[$imp]}"
+	ip -n "bench-$imp-a" link set dev veth0 gso_max_segs 1 ||
+		die "gso_max_segs"
+done
+# The tail-drop workloads (rec_tail_CC): short flows whose last two
+# segments are lost. ltcp_crr's server in bench-tail-a answers each
+# 1-byte request with tail_segs full segments in one write, marked "TAIL"
+# at the start of the last two (-m); an nftables rule where they arrive,
+# in bench-tail-b, drops the first transmission of each marked segment (a
+# set remembers the sequence numbers it dropped, so the retransmissions
+# pass). A drop on the sender's own output would not do: the stack sees
+# the error and sends the segment again as if it had never left. The
+# rule reads the payload after a 32-byte TCP header (timestamps on).
+# netem delays the answers 20 ms, as on the other recovery links.
+tail_segs=10
+tail_mss=1448
+if [[ " $workloads " == *" rec_tail_"* ]]; then
+	command -v nft >/dev/null || die "nft missing (scripts/deps installs nftables)"
+	ltcp_veth_pair bench-tail-a bench-tail-b || die "namespaces"
+	tc -n bench-tail-a qdisc add dev veth0 root netem delay 20ms \
+		limit 100000 || die "netem"
+	ip -n bench-tail-a link set dev veth0 gso_max_segs 1 ||
+		die "gso_max_segs"
+	ip netns exec bench-tail-b nft -f - <<'EOF' || die "nft"
+table inet tail {
+	set dropped {
+		typeof tcp sequence
+		flags dynamic,timeout
+		timeout 120s
+	}
+	chain in {
+		type filter hook input priority 0; policy accept;
+		tcp sport 7300-7399 tcp doff 8 @th,256,32 0x5441494c tcp sequence != @dropped add @dropped { tcp sequence } counter drop
+	}
+}
+EOF
+fi
+modprobe tcp_bbr 2>/dev/null
 # The scale row opens 10,000 connections from one address while the CRR
 # runs' TIME-WAIT sockets may still hold ports: 55,000 ephemeral ports, all
 # above the fixed ports the servers listen on (5201-7999), so that no
@@ -61,6 +124,10 @@ cleanup() {
 	ip netns del bench-b 2>/dev/null
 	ip netns del bench-la 2>/dev/null
 	ip netns del bench-lb 2>/dev/null
+	for imp in loss1 loss5 reord tail; do
+		ip netns del "bench-$imp-a" 2>/dev/null
+		ip netns del "bench-$imp-b" 2>/dev/null
+	done
 }
 trap cleanup EXIT
 
@@ -206,6 +273,87 @@ wl_loss_veth() {
 	iperf3_wl bench-la bench-lb 198.18.0.2 "$1" "$2" "$3" "$loss_secs" 1e6 mbps
 }
 
+# D-SACKs the sender received (TcpExtTCPDSACKRecv + TCPDSACKOfoRecv in
+# namespace NS): each reports a segment that arrived twice, a
+# retransmission that was not needed
+dsacks_in() {
+	ip netns exec "$1" nstat -asz TcpExtTCPDSACKRecv TcpExtTCPDSACKOfoRecv |
+		awk '/^TcpExt/ { s += $2 } END { print s + 0 }'
+}
+
+# rec_run IMPAIR CC PROTO RUN RAW: a recovery workload's run
+rec_run() {
+	local imp=$1 cc=$2 proto=$3 run=$4 f=$5 d0 d1 bytes
+	d0=$(dsacks_in "bench-$imp-a")
+	iperf3_wl "bench-$imp-a" "bench-$imp-b" 198.18.0.2 "$proto" "$run" \
+		"$f" "$rec_secs" 1e6 mbps -C "$cc" || return 1
+	d1=$(dsacks_in "bench-$imp-a")
+	bytes=$(sed -n 's/^end\.sum_received\.bytes=//p' "$f.flat")
+	grep -q "^end\.sender_tcp_congestion=$cc\$" "$f.flat" || {
+		echo "FAIL congestion control not $cc: $(grep congestion "$f.flat" | tr '\n' ' ')"
+		return 1
+	}
+	awk -v r="$(retrans_of "$f.flat")" -v d=$((d1 - d0)) -v b="$bytes" \
+		'BEGIN { if (b > 0) { printf "rtx_mb %.3f\n", r / (b / 1e6)
+				      printf "spur_mb %.3f\n", d / (b / 1e6) } }'
+}
+
+wl_rec_loss1_cubic() { rec_run loss1 cubic "$@"; }
+wl_rec_loss5_cubic() { rec_run loss5 cubic "$@"; }
+wl_rec_reord_cubic() { rec_run reord cubic "$@"; }
+wl_rec_loss1_bbr() { rec_run loss1 bbr "$@"; }
+wl_rec_loss5_bbr() { rec_run loss5 bbr "$@"; }
+wl_rec_reord_bbr() { rec_run reord bbr "$@"; }
+
+# tail_drops: segments the tail-drop rule dropped so far
+tail_drops() {
+	ip netns exec bench-tail-b nft list chain inet tail in |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+}
+
+# retrans_in NS: segments the namespace's stacks retransmitted so far
+# (TcpRetransSegs)
+retrans_in() {
+	ip netns exec "$1" nstat -asz TcpRetransSegs |
+		awk '$1 == "TcpRetransSegs" { s += $2 } END { print s + 0 }'
+}
+
+# tail_run CC PROTO RUN RAW: connections that each carry one answer of
+# tail_segs segments whose last two are dropped once; the answers per
+# second, and per answer the segments retransmitted and the drops (2
+# when the stack cut the answer where the marks are)
+tail_run() {
+	local cc=$1 proto=$2 port=$((7300 + $3)) f=$4 rc r0 d0 r1 d1
+	local bytes=$((tail_segs * tail_mss))
+	ip netns exec bench-tail-a "$tools/ltcp_crr" -l "$port" \
+		-P "$(pnum "$proto")" -r "$bytes" -m "$tail_mss" -C "$cc" \
+		>"$f.server" 2>&1 &
+	server=$!
+	sleep 0.5
+	r0=$(retrans_in bench-tail-a)
+	d0=$(tail_drops)
+	timeout $((rec_secs + 30)) ip netns exec bench-tail-b \
+		"$tools/ltcp_crr" -c 198.18.0.1 "$port" -t "$rec_secs" \
+		-P "$(pnum "$proto")" -r "$bytes" -C "$cc" >"$f.out" 2>"$f.err"
+	rc=$?
+	stop_server
+	r1=$(retrans_in bench-tail-a)
+	d1=$(tail_drops)
+	if [ $rc -ne 0 ]; then
+		[ $rc -eq 124 ] && echo "FAIL ltcp_crr client did not finish in $((rec_secs + 30)) s"
+		echo "FAIL ltcp_crr exit $rc: $(tail -n 1 "$f.err")$(server_said "$f")"
+		return 1
+	fi
+	awk -v r=$((r1 - r0)) -v d=$((d1 - d0)) '$1 == "crr" && $3 > 0 {
+		printf "tps %.3f\n", $3 / $5
+		printf "rtx_tr %.3f\n", r / $3
+		printf "drops_tr %.3f\n", d / $3
+	}' "$f.out"
+}
+
+wl_rec_tail_cubic() { tail_run cubic "$@"; }
+wl_rec_tail_bbr() { tail_run bbr "$@"; }
+
 wl_par8_veth() {
 	local f=$3
 	iperf3_wl bench-a bench-b 198.18.0.2 "$1" "$2" "$f" "$secs" 1e9 gbps -P 8 ||
@@ -340,7 +488,8 @@ awk -f /ltcp/scripts/guest/bench_report.awk \
 	-v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v kernel="$(uname -r)" \
 	-v ltcp="$ltcp_version" -v git="${BENCH_GIT:-unknown}" \
 	-v accel="${BENCH_ACCEL:-unknown}" -v runs="$runs" -v secs="$secs" \
-	-v loss_secs="$loss_secs" -v nconns="$nconns" -v elapsed="$elapsed" \
+	-v loss_secs="$loss_secs" -v rec_secs="$rec_secs" \
+	-v nconns="$nconns" -v elapsed="$elapsed" \
 	-v json="$out/latest.json" -v only="$workloads" \
 	"$rec" "$fails" >"$out/latest.txt" || die "report"
 cat "$out/latest.txt"

@@ -121,7 +121,63 @@ BEGIN {
 	    "Mbit/s", "higher", "%.1f",
 	    "iperf3 -t " loss_secs ", 1 stream, both ends on the stack, veth " \
 	    "with netem delay 20ms loss 1% on the data direction " \
-	    "(client to server egress), ACKs unharmed")
+	    "(client to server egress), ACKs unharmed; the sender's " \
+	    "device with gso_max_segs 1 (one segment per packet)")
+	# The recovery workloads (make bench-recovery).
+	split("loss1 loss5 reord", imp, " ")
+	imp_name["loss1"] = "1% loss"
+	imp_name["loss5"] = "5% loss"
+	imp_name["reord"] = "25% reorder"
+	imp_netem["loss1"] = "loss 1%"
+	imp_netem["loss5"] = "loss 5%"
+	imp_netem["reord"] = "reorder 25% 50%"
+	split("cubic bbr", ccs, " ")
+	for (c = 1; c <= 2; c++)
+		for (m = 1; m <= 3; m++) {
+			wl = "rec_" imp[m] "_" ccs[c]
+			t = ccs[c] ", " imp_name[imp[m]]
+			row(wl, wl, "mbps", t ": goodput", "Mbit/s", "higher",
+			    "%.2f", "iperf3 -C " ccs[c] " -t " rec_secs \
+			    ", 1 stream, both ends on the stack, veth with " \
+			    "netem delay 20ms " imp_netem[imp[m]] " on the " \
+			    "data direction; the receiver's rate; the " \
+			    "sender's device with gso_max_segs 1 (one " \
+			    "segment per packet for the kernel's TCP, as " \
+			    "ltcp sends)")
+			row(wl "_rtx", wl, "rtx_mb", t ": retransmits",
+			    "seg/MB", "lower", "%.2f",
+			    "segments retransmitted (iperf3's " \
+			    "end.sum_sent.retransmits, tcpi_total_retrans) " \
+			    "per MB delivered, same runs")
+			row(wl "_spur", wl, "spur_mb", t ": spurious rtx",
+			    "seg/MB", "lower", "%.3f",
+			    "D-SACKs the sender received (TcpExtTCPDSACKRecv " \
+			    "+ TCPDSACKOfoRecv of its namespace): " \
+			    "retransmissions that were not needed, per MB " \
+			    "delivered, same runs")
+		}
+	# The tail-drop workloads: short flows losing their last two segments.
+	for (c = 1; c <= 2; c++) {
+		wl = "rec_tail_" ccs[c]
+		t = ccs[c] ", tail drop"
+		row(wl, wl, "tps", t ": answers", "trans/s", "higher", "%.2f",
+		    "selftests/ltcp_crr -C " ccs[c] " -r 14480 -t " rec_secs \
+		    ", both ends on the stack: a new connection per 1-byte " \
+		    "request, answered with 10 segments in one write over " \
+		    "veth with netem delay 20ms on the answers; an nftables " \
+		    "rule drops the first transmission of the last two " \
+		    "segments of every answer (ltcp_crr -m marks them); " \
+		    "answers per second")
+		row(wl "_rtx", wl, "rtx_tr", t ": retransmits", "seg/trans",
+		    "lower", "%.2f",
+		    "TcpRetransSegs of the answering namespace per answer, " \
+		    "same runs (2 is the least: the two dropped)")
+		row(wl "_drops", wl, "drops_tr", t ": drops", "seg/trans",
+		    "-", "%.2f",
+		    "segments the rule dropped per answer, same runs: 2 when " \
+		    "the stack cut the answer at the marks (a check of the " \
+		    "workload, not a figure of merit)")
+	}
 }
 
 FILENAME == ARGV[1] && NF == 5 {

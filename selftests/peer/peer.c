@@ -222,12 +222,34 @@ static void rta_add(char *msg, int type, const void *data, int len)
 }
 
 /* RTM_NEWADDR: "ip addr add ADDR/PLEN dev IF nodad". */
+/* Is there a local route (RTF_LOCAL) to @want, 32 hex digits? */
+static bool ipv6_local_route(const char *want)
+{
+	char dst[33], rest[256];
+	unsigned int plen, flags;
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/net/ipv6_route", "r");
+	if (!f)
+		return true;
+	/* dst plen src splen nexthop metric refcnt use flags dev */
+	while (fscanf(f, "%32s %x %*s %*s %*s %*s %*s %*s %x %255s", dst,
+		      &plen, &flags, rest) == 4) {
+		if (plen == 128 && (flags & 0x80000000u) && !strcmp(dst, want))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
 /*
  * Wait (up to 2 s) until the IPv6 address @addr on @ifindex has left the
- * tentative state. Even with nodad, addrconf finishes it from a work
- * queue, and only then installs the local route: a SYN sent to it a few
- * milliseconds after peer_open() was dropped (seen as "no SYN-ACK" in the
- * first IPv6 test of a suite, now and then).
+ * tentative state and its local route is in. Even with nodad, addrconf
+ * finishes the address from a work queue, and installs the local route
+ * after it clears the tentative flag: a SYN sent a few milliseconds after
+ * peer_open() was dropped (seen as "no SYN-ACK" in an IPv6 test, now and
+ * then, first with no wait, then, rarer, with a wait for the flag only).
  */
 static void wait_ipv6_ready(int ifindex, const struct in6_addr *addr)
 {
@@ -250,7 +272,7 @@ static void wait_ipv6_ready(int ifindex, const struct in6_addr *addr)
 				tentative = flags & IFA_F_TENTATIVE;
 		}
 		fclose(f);
-		if (!tentative)
+		if (!tentative && ipv6_local_route(want))
 			return;
 		usleep(1000);
 	}

@@ -183,10 +183,25 @@ static inline int peer_env_write_sysctl(const char *path, int val)
 }
 
 /*
+ * Set the stack under test's knob @name in this namespace:
+ * net.ltcp.@name for ltcp, net.ipv4.tcp_@name for the kernel's TCP (the
+ * names match: early_retrans, frto, sack, recovery...).
+ */
+static inline int peer_env_stack_sysctl(const struct peer_env *e,
+					const char *name, int val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), e->proto ? "/proc/sys/net/ltcp/%s" :
+		 "/proc/sys/net/ipv4/tcp_%s", name);
+	return peer_env_write_sysctl(path, val);
+}
+
+/*
  * The loss recovery of the stack under test reduced to RFC 6675 alone: for
- * the kernel's TCP no RACK, TLP, F-RTO; for ltcp net.ltcp.early_retrans=0
- * and net.ltcp.recovery=0 (no TLP, no RACK). The reference for the
- * recovery tests written before RACK-TLP.
+ * the kernel's TCP no RACK, TLP, F-RTO; for ltcp net.ltcp.early_retrans=0,
+ * net.ltcp.recovery=0 and net.ltcp.frto=0 (no TLP, no RACK, no F-RTO).
+ * The reference for the recovery tests written before RACK-TLP.
  */
 static inline void peer_env_rfc6675(struct __test_metadata *_metadata,
 				    struct peer_env *e)
@@ -195,6 +210,8 @@ static inline void peer_env_rfc6675(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ltcp/early_retrans",
 						   0));
 		ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ltcp/recovery",
+						   0));
+		ASSERT_EQ(0, peer_env_write_sysctl("/proc/sys/net/ltcp/frto",
 						   0));
 		return;
 	}
