@@ -19,6 +19,45 @@ else
 	mapfile -t tests <tests.list
 fi
 
+# watchdog TEST PID: timeout(1) ends a test at the limit, but a process
+# that ignores SIGTERM outside its reach, or one stuck in the kernel, keeps
+# the test's output open and the run waits until the VM's own time limit,
+# which says nothing of where it stopped. Past the limit plus the grace,
+# print every process still in the test's group or holding its output open
+# with its state and kernel stack, and every task in D state anywhere, then
+# SIGKILL them.
+watchdog() {
+	local p f state s holds
+
+	sleep $((limit + 30)) &
+	s=$!
+	trap 'kill $s 2>/dev/null; exit 0' TERM
+	wait $s
+	echo "# run_tests: $1 still running $((limit + 30)) s after it started"
+	: >"$fifo.late"
+	for p in /proc/[0-9]*; do
+		# state and process group: fields 3 and 5, after "(comm)"
+		state=$(sed 's/.*) //' "$p/stat" 2>/dev/null | awk '{ print $1, $3 }')
+		holds=
+		if [ "${p#/proc/}" != $$ ]; then	# $$ reads the fifo
+			for f in "$p"/fd/*; do
+				[ "$(readlink "$f" 2>/dev/null)" = "$fifo" ] && holds=1
+			done
+		fi
+		case "$state" in
+		"D "* | *" $2") ;;
+		*) [ -n "$holds" ] || continue ;;
+		esac
+		echo "# run_tests: pid ${p#/proc/} state/pgid $state: $(tr '\0' ' ' <"$p/cmdline")"
+		sed 's/^/# run_tests:     /' "$p/stack" 2>/dev/null
+		[ -n "$holds" ] && kill -KILL "${p#/proc/}" 2>/dev/null
+	done
+	kill -KILL -- "-$2" 2>/dev/null
+}
+fifo=$(mktemp -u /tmp/run_tests.XXXXXX)
+mkfifo "$fifo" || exit 1
+trap 'rm -f "$fifo" "$fifo.late"' EXIT
+
 pass=0
 fail=0
 skip=0
@@ -29,9 +68,22 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	echo "# selftests: ltcp: $t"
 	start=$(date +%s)
-	timeout --kill-after=10 "$limit" "./$t" 2>&1 |
-		while IFS= read -r line; do printf '# %s\n' "$line"; done
-	rc=${PIPESTATUS[0]}
+	# Through a fifo rather than a pipe, so that the test's pid (the
+	# process group timeout(1) makes) is known to the watchdog.
+	timeout --kill-after=10 "$limit" "./$t" >"$fifo" 2>&1 &
+	tpid=$!
+	watchdog "$t" "$tpid" &
+	wpid=$!
+	while IFS= read -r line; do printf '# %s\n' "$line"; done <"$fifo"
+	wait "$tpid"
+	rc=$?
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	# Whatever its status: the watchdog had to end it.
+	if [ -e "$fifo.late" ]; then
+		rm -f "$fifo.late"
+		rc=124
+	fi
 	took=$(($(date +%s) - start))
 	case $rc in
 	0)
