@@ -106,30 +106,44 @@ ltcp_check "the ltcp end that closed first is in TIME-WAIT for ~60 s (${secs:-no
 	test -n "$secs" && test "$secs" -ge 50 -a "$secs" -le 60
 
 # 4. Orphan retries, ltcp and the kernel's TCP as the accepting side A in
-#    turn. The peer in B connects, then goes silent (blackhole); A writes
-#    100 bytes at 1 s and is killed at 1.5 s: an orphan in FIN-WAIT-1 whose
-#    data is unacknowledged. With tcp_orphan_retries=2 it retransmits for
-#    the time 2 retransmissions take from a 200 ms RTO (1.4 s), then dies.
-#    The kernel's TCP collapses its FIN into the data, which ltcp does
-#    not, so the counts may differ; the time of death must not.
-#    orphan_run PROTO PORT prints "transmissions_of_the_data ms_to_death",
-#    the time counted from A's start.
+#    turn. The peer in B connects, then goes silent (blackhole); then A
+#    writes 100 bytes and is killed 0.5 s later: an orphan in FIN-WAIT-1
+#    whose data is unacknowledged. With tcp_orphan_retries=2 it
+#    retransmits for the time 2 retransmissions take from a 200 ms RTO
+#    (1.4 s), then dies. The kernel's TCP collapses its FIN into the data,
+#    which ltcp does not, so the counts may differ; the time of death must
+#    not. The write waits for the blackhole (a flag file): written at a
+#    fixed time, it was ACKed before the filter was in place when the host
+#    was loaded, and there was nothing to retransmit (seen: "sent 1
+#    times"). orphan_run PROTO PORT prints "transmissions_of_the_data
+#    ms_to_death", the time counted from the write.
 orphan_run() {
-	local t0 now gone=
+	local t0 now xfer gone=
 	$A tcpdump -i veth0 -nn --immediate-mode -U -w /tmp/tm-or$1.pcap \
 		"tcp src port $2" 2>/dev/null &
 	dump=$!
 	sleep 0.5
-	t0=$(ltcp_now_ms)
-	(sleep 1; head -c 100 /dev/zero; sleep 30) |
-		$A timeout 1.5 ./ltcp_xfer -l "$2" -P "$1" >/dev/null 2>&1 &
+	rm -f /tmp/tm-go
+	# stdin stays open until the kill: no FIN before the orphan is made
+	(while [ ! -e /tmp/tm-go ]; do sleep 0.05; done
+	 head -c 100 /dev/zero
+	 while [ -e /tmp/tm-go ]; do sleep 0.05; done) |
+		$A ./ltcp_xfer -l "$2" -P "$1" >/dev/null 2>&1 &
+	xfer=$!
 	ltcp_wait_port ltcp-tm-a "$2"
 	sleep 30 | $B timeout 30 ./ltcp_xfer -c 198.18.0.1 "$2" -P 6 \
 		>/dev/null 2>&1 &
 	server=$!
 	sleep 0.3
 	blackhole ltcp-tm-b on
-	sleep 1
+	t0=$(ltcp_now_ms)
+	touch /tmp/tm-go
+	sleep 0.5
+	kill "$xfer" 2>/dev/null
+	# before the wait: bash waits for the whole pipeline of $xfer
+	rm -f /tmp/tm-go
+	wait "$xfer" 2>/dev/null
+	sleep 0.5
 	for _ in $(seq 1 300); do
 		if ! $A ss -tanH "( sport = :$2 )" | grep -qv LISTEN; then
 			gone=1
