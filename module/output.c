@@ -212,6 +212,7 @@ static int __ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 	bool acks_new_data = tp->rcv_nxt != tp->rcv_wup;
 	unsigned int hlen;
 	struct tcphdr *th;
+	int err;
 	u16 urg;
 	u8 flags;
 
@@ -298,9 +299,12 @@ static int __ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
 		tp->data_segs_out++;
 		tp->bytes_sent += skb->len - hlen;
 	}
-	if (ltcp_sk_v6(sk))
-		return ltcp_v6_xmit(sk, skb);
-	return ltcp_v4_xmit(sk, skb);
+	err = ltcp_sk_v6(sk) ? ltcp_v6_xmit(sk, skb) : ltcp_v4_xmit(sk, skb);
+	/* A positive value is the local queue's verdict: NET_XMIT_CN
+	 * (queued, the queue is congested) counts as sent, as on Linux;
+	 * NET_XMIT_DROP means the segment never left.
+	 */
+	return net_xmit_eval(err);
 }
 
 /**
@@ -313,7 +317,9 @@ static int __ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb,
  * segment to IP. Every segment but the first SYN carries an ACK of
  * rcv_nxt, so this also clears a pending delayed ACK.
  *
- * Return: 0 or a negative errno.
+ * Return: 0 (also when the local queue signals congestion, NET_XMIT_CN),
+ * NET_XMIT_DROP when the local queue dropped the segment, or a negative
+ * errno.
  */
 int ltcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 {
@@ -668,7 +674,7 @@ void ltcp_push_pending(struct sock *sk)
 {
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
-	bool sent = false, sent_new = false;
+	bool sent = false, sent_new = false, failed = false;
 	struct sk_buff *skb;
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
@@ -710,11 +716,21 @@ void ltcp_push_pending(struct sock *sk)
 		}
 		if (ltcp_nagle_holds(sk, skb))
 			break;
-		if (ltcp_send_new_skb(sk, skb))
+		if (ltcp_send_new_skb(sk, skb)) {
+			failed = true;
 			break;
+		}
 		sent = true;
 		sent_new = true;
 	}
+	/* New data that could not be sent (a local drop, NET_XMIT_DROP, or
+	 * no memory for the clone) with nothing in flight has no timer to
+	 * try it again: the zero-window probe timer does (timer.c), as on
+	 * Linux.
+	 */
+	if (failed && !tp->packets_out && !inet_csk(sk)->icsk_pending)
+		inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
+					  inet_csk(sk)->icsk_rto, LTCP_RTO_MAX);
 	if (!lsk->send_head) {
 		ltcp_rate_check_app_limited(sk);
 		lsk->pacing_idle = 1;
