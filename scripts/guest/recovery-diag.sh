@@ -22,6 +22,9 @@ CC=${DIAG_CC:-bbr}; IMP=${DIAG_IMP:-loss 1%}; T=${DIAG_T:-10}
 ltcp_veth_pair da db || exit 1
 tc -n da qdisc add dev veth0 root netem delay 20ms $IMP limit 100000
 ip -n da link set dev veth0 gso_max_segs 1
+# DIAG_SETUP: a command run once the namespaces exist, e.g.
+# "ip netns exec db sysctl -qw net.ltcp.comp_sack_nr=0"
+[ -n "$DIAG_SETUP" ] && eval "$DIAG_SETUP"
 on() { [ "$1" = ltcp ] && echo "ltcpize run"; }
 C="TcpExtTCPLossProbes TcpExtTCPLossProbeRecovery TcpExtTCPTimeouts TcpExtTCPSackRecovery TcpExtTCPDSACKRecv TcpExtTCPDSACKOfoRecv TcpExtTCPDSACKUndo TcpExtTCPSACKReorder TcpExtTCPLostRetransmit TcpExtTCPFastRetrans TcpExtTCPSlowStartRetrans TcpExtTCPLossUndo TcpExtTCPSpuriousRTOs TcpExtTCPRetransFail TcpExtTCPSackFailures TcpExtTCPRenoRecovery TcpExtTCPSpuriousRtxHostQueues TcpExtTCPAckCompressed TcpExtTCPHystartTrainDetect TcpExtTCPHystartDelayDetect TcpRetransSegs TcpOutSegs"
 RC="TcpExtTCPAckCompressed TcpExtPruneCalled TcpExtOfoPruned TcpExtTCPRcvCollapsed TcpExtTCPDSACKOldSent TcpExtTCPDSACKOfoSent TcpExtTCPOFOQueue TcpExtTCPSACKDiscard TcpExtTCPDSACKIgnoredOld TcpExtTCPDSACKIgnoredNoUndo"
