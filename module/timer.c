@@ -322,17 +322,20 @@ void ltcp_write_timer_handler(struct sock *sk)
 			goto give_up;
 		if (!ltcp_after(LTCP_SKB_CB(skb)->end_seq,
 				tp->snd_una + tp->snd_wnd)) {
-			/* The window takes it: the timer was armed because
-			 * sending failed locally (ltcp_push_pending()).
+			/* The window takes it: the timer may have been armed
+			 * because sending failed locally (ltcp_push_pending()).
 			 * Once something is in flight the retransmission
 			 * timer takes over.
 			 */
 			ltcp_push_pending(sk);
 			if (tp->packets_out)
 				return;
-		} else {
-			ltcp_send_keepalive_probe(sk);
 		}
+		/* Still nothing sent (a shut window, data held by TCP_CORK,
+		 * a local drop again): the probe, whose answer tells the
+		 * peer is there.
+		 */
+		ltcp_send_keepalive_probe(sk);
 		icsk->icsk_backoff = min(icsk->icsk_backoff + 1, 15);
 		when = min_t(unsigned long,
 			     icsk->icsk_rto << icsk->icsk_backoff,
