@@ -99,6 +99,7 @@ int ltcp_v4_xmit(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	struct rtable *rt;
 	bool df;
+	int err;
 
 	rt = (struct rtable *)__sk_dst_check(sk, 0);
 	if (!rt) {
@@ -116,6 +117,12 @@ int ltcp_v4_xmit(struct sock *sk, struct sk_buff *skb)
 		}
 		sk_setup_caps(sk, &rt->dst);
 	}
+	/* A reference-less route on the skb: skb_dst_set_noref() wants an
+	 * RCU read side for as long as the skb may use it (the socket's
+	 * sk_dst_cache reference keeps it too, but only by our owning the
+	 * socket), as ip_queue_xmit() holds one around the send.
+	 */
+	rcu_read_lock();
 	skb_dst_set_noref(skb, &rt->dst);
 	ltcp_v4_set_csum(skb, inet->inet_saddr, inet->inet_daddr);
 	skb->priority = sk->sk_priority;
@@ -123,8 +130,10 @@ int ltcp_v4_xmit(struct sock *sk, struct sk_buff *skb)
 	df = inet->pmtudisc >= IP_PMTUDISC_DO ||
 	     (inet->pmtudisc == IP_PMTUDISC_WANT &&
 	      !(dst_metric_locked(&rt->dst, RTAX_MTU)));
-	return ltcp_v4_output(net, sk, skb, inet->inet_saddr, inet->inet_daddr,
-			      inet->tos, inet->uc_ttl, df);
+	err = ltcp_v4_output(net, sk, skb, inet->inet_saddr, inet->inet_daddr,
+			     inet->tos, inet->uc_ttl, df);
+	rcu_read_unlock();
+	return err;
 }
 
 /**

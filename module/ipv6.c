@@ -129,9 +129,10 @@ int ltcp_v6_xmit(struct sock *sk, struct sk_buff *skb)
 		np->dst_cookie = rt6_get_cookie((struct rt6_info *)dst);
 		sk_setup_caps(sk, dst);
 	}
+	/* RCU around the reference-less route, as in ltcp_v4_xmit(). */
+	rcu_read_lock();
 	skb_dst_set_noref(skb, dst);
 	ltcp_v6_set_csum(skb, &np->saddr, &sk->sk_v6_daddr);
-	rcu_read_lock();
 	err = ip6_xmit(sk, skb, &fl6, sk->sk_mark, rcu_dereference(np->opt),
 		       np->tclass, sk->sk_priority);
 	rcu_read_unlock();
