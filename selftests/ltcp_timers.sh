@@ -163,9 +163,9 @@ $A sysctl -qw net.ipv4.tcp_orphan_retries=2
 read -r k_tx k_ms <<<"$(orphan_run 6 7303)"
 read -r l_tx l_ms <<<"$(orphan_run 253 7304)"
 $A sysctl -qw net.ipv4.tcp_orphan_retries="$orig_orphan"
-echo "orphan: kernel TCP sent the data $k_tx times, gone ${k_ms:-never} ms after its start; ltcp $l_tx times, ${l_ms:-never} ms"
+echo "orphan: kernel TCP sent the data $k_tx times, gone ${k_ms:-never} ms after the write; ltcp $l_tx times, ${l_ms:-never} ms"
 ltcp_check "the kernel's orphan gives up (reference)" test -n "$k_ms"
-ltcp_check "the ltcp orphan gives up ${l_ms:-never} ms after its start (kernel: ${k_ms:-never})" \
+ltcp_check "the ltcp orphan gives up ${l_ms:-never} ms after the write (kernel: ${k_ms:-never})" \
 	test -n "$l_ms" && test "$l_ms" -le $((${k_ms:-0} + 1000))
 ltcp_check "... after 1 to 3 retransmissions of the data and a loss probe (sent $l_tx times)" \
 	test "$l_tx" -ge 2 -a "$l_tx" -le 5
