@@ -343,6 +343,10 @@ static struct sk_buff *__ltcp_alloc_skb(struct sock *sk, int size, gfp_t gfp,
 		return NULL;
 	}
 	skb_reserve(skb, MAX_TCP_HEADER);
+	/* The device or ip_output fills the checksum in (set again at
+	 * transmission): no software sum while the data is copied in.
+	 */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	sk_wmem_queued_add(sk, skb->truesize);
 	sk_mem_charge(sk, skb->truesize);
 	memset(LTCP_SKB_CB(skb), 0, sizeof(struct ltcp_skb_cb));
@@ -434,10 +438,12 @@ void ltcp_skb_acked(struct sock *sk, struct sk_buff *skb)
  * rest goes into a new segment queued right after it, with the same state
  * (sent or not, lost, retransmitted) and the FIN and PSH of the end. For a
  * segment larger than the MSS allows now: the path MTU dropped (RFC 1191,
- * RFC 8201), or the peer's window got smaller than a segment. The data is
- * copied, not shared: a clone of @skb may still be below us, and trimming
- * changes only @skb's own length. The new segment is charged even over
- * the memory limit, as a FIN is: its data is accepted already.
+ * RFC 8201), or the peer's window got smaller than a segment. Linear data
+ * past @len is copied into the new segment, page fragments move to it
+ * (skb_split()) with their share of the memory charge. A clone of @skb
+ * may still be below us, sharing its fragment list: @skb gets a private
+ * head first. The new segment is charged even over the memory limit, as
+ * a FIN is: its data is accepted already.
  *
  * Return: 0, or -ENOMEM (nothing changed).
  */
@@ -446,24 +452,35 @@ static int ltcp_fragment(struct sock *sk, struct sk_buff *skb,
 {
 	struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb), *ncb;
 	struct tcp_sock *tp = tcp_sk(sk);
+	unsigned int linear, paged;
 	struct sk_buff *nskb;
-	unsigned int rest;
 
 	/* A SACKed segment is delivered: it is never sent again. */
-	if (!len || len >= skb->len || skb_is_nonlinear(skb) ||
+	if (!len || len >= skb->len ||
 	    (cb->flags & LTCP_SYN) || (cb->state & LTCP_SKB_SACKED))
 		return 0;
-	rest = skb->len - len;
-	nskb = __ltcp_alloc_skb(sk, rest, gfp_any(), true);
+	if (skb_cloned(skb)) {
+		/* The charge stays what it was: the new head is as big. */
+		unsigned int truesize = skb->truesize;
+
+		if (pskb_expand_head(skb, 0, 0, gfp_any()))
+			return -ENOMEM;
+		skb->truesize = truesize;
+	}
+	linear = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
+	nskb = __ltcp_alloc_skb(sk, linear, gfp_any(), true);
 	if (!nskb)
 		return -ENOMEM;
-	skb_put_data(nskb, skb->data + len, rest);
+	paged = skb->data_len;
+	skb_split(skb, nskb, len);
+	paged -= skb->data_len;
+	skb->truesize -= paged;
+	nskb->truesize += paged;
 	ncb = LTCP_SKB_CB(nskb);
 	*ncb = *cb;
 	ncb->seq = cb->seq + len;
 	cb->end_seq = ncb->seq;
 	cb->flags &= ~(LTCP_FIN | LTCP_PSH);
-	__skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	if (ltcp_before(cb->seq, tp->snd_nxt)) {
 		/* Sent: one more segment in flight, counted as @skb is. */

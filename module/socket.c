@@ -543,7 +543,7 @@ out:
 }
 
 /* A segment of at most one MSS for new data, or the unsent tail if it
- * still has room.
+ * still has room: in its linear buffer, or for one more page fragment.
  */
 static struct sk_buff *ltcp_tail_for_data(struct sock *sk, int mss)
 {
@@ -551,33 +551,94 @@ static struct sk_buff *ltcp_tail_for_data(struct sock *sk, int mss)
 
 	if (skb && ltcp_sk(sk)->send_head &&
 	    !(LTCP_SKB_CB(skb)->flags & (LTCP_SYN | LTCP_FIN)) &&
-	    skb->len < mss && skb_tailroom(skb) > 0)
+	    skb->len < mss && (skb_tailroom(skb) > 0 ||
+			       skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS))
 		return skb;
 	return NULL;
 }
 
 /*
- * Room to allocate for the next segment's payload: what is left to copy,
- * up to one MSS, but never less than fills a 4 KiB buffer (room for
- * later small writes to join it while it waits for Nagle or the window).
- * Segments are linear, and loopback's MSS is 64 KiB: sizing every skb
- * for a full MSS made each 1-byte write a 128 KiB page allocation, charged
- * in full to both ends' buffers, which cost most of a request/response
- * round trip.
+ * Linear room to allocate for the next segment's payload. A write of at
+ * least one MSS (bulk data) gets none: its payload goes into page
+ * fragments, whose memory charge is the bytes they hold, where a linear
+ * buffer of one Ethernet MSS takes a 4 KiB kmalloc object (with the
+ * headroom and shared info), three times the payload. The receiver of
+ * such a segment over veth or loopback gets the same skb and sizes its
+ * window to its truesize. A shorter write is copied into a linear buffer
+ * of what is left, up to one MSS, but never less than fills a 4 KiB
+ * object (room for later small writes to join it while it waits for
+ * Nagle or the window): one allocation for a request.
  */
 static int ltcp_alloc_size(struct msghdr *msg, int mss)
 {
 	int small = SKB_WITH_OVERHEAD(4096) - MAX_TCP_HEADER;
 	size_t left = msg_data_left(msg);
 
-	if (left >= mss || mss <= small)
+	if (left >= mss)
+		return 0;
+	if (mss <= small)
 		return mss;
 	return max_t(int, left, small);
 }
 
+/*
+ * Copy up to @max bytes of @msg into a page fragment of @skb, from the
+ * socket's page_frag (a page shared by consecutive segments), charged to
+ * @sk. Returns the bytes copied, -ENOMEM when no page or no memory is
+ * to be had (wait for memory), -EFAULT for a bad user buffer.
+ */
+static int ltcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
+			     struct msghdr *msg, int max)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int copy, err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return -ENOMEM;
+	copy = min_t(int, max, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy))
+		return -ENOMEM;
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
+}
+
+/*
+ * A segment queued for data that none could be copied into (no memory, a
+ * bad buffer) leaves the queue: an empty segment would go out as a bare
+ * ACK with a sequence number of data.
+ */
+static void ltcp_drop_empty_tail(struct sock *sk, struct sk_buff *skb)
+{
+	struct ltcp_sock *lsk = ltcp_sk(sk);
+
+	if (skb->len || skb != skb_peek_tail(&sk->sk_write_queue))
+		return;
+	if (lsk->send_head == skb)
+		lsk->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	__kfree_skb(skb);
+}
+
 /**
- * ltcp_sendmsg() - proto.sendmsg: copy user data into segments of one MSS
- *	and send what the windows allow
+ * ltcp_sendmsg() - proto.sendmsg: copy user data into segments of at most
+ *	one MSS and send what the windows allow
  * @sk: the socket
  * @msg: the data and flags (MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE, MSG_OOB:
  *	the last byte written is urgent)
@@ -625,11 +686,25 @@ int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			LTCP_SKB_CB(skb)->end_seq = tp->write_seq;
 			ltcp_queue_skb(sk, skb);
 		}
-		chunk = min_t(size_t, msg_data_left(msg),
-			      min_t(int, mss - skb->len, skb_tailroom(skb)));
-		if (skb_add_data_nocache(sk, skb, &msg->msg_iter, chunk)) {
-			err = -EFAULT;
-			goto out_err;
+		chunk = min_t(size_t, msg_data_left(msg), mss - skb->len);
+		if (skb_tailroom(skb) > 0) {
+			chunk = min(chunk, skb_tailroom(skb));
+			if (skb_add_data_nocache(sk, skb, &msg->msg_iter,
+						 chunk)) {
+				ltcp_drop_empty_tail(sk, skb);
+				err = -EFAULT;
+				goto out_err;
+			}
+		} else {
+			chunk = ltcp_copy_to_frag(sk, skb, msg, chunk);
+			if (chunk < 0)
+				ltcp_drop_empty_tail(sk, skb);
+			if (chunk == -ENOMEM)
+				goto wait_for_memory;
+			if (chunk < 0) {
+				err = chunk;
+				goto out_err;
+			}
 		}
 		LTCP_SKB_CB(skb)->end_seq += chunk;
 		tp->write_seq += chunk;
