@@ -22,6 +22,14 @@ CC=${DIAG_CC:-bbr}; IMP=${DIAG_IMP:-loss 1%}; T=${DIAG_T:-10}
 ltcp_veth_pair da db || exit 1
 tc -n da qdisc add dev veth0 root netem delay 20ms $IMP limit 100000
 ip -n da link set dev veth0 gso_max_segs 1
+# One CPU for every packet of the link (RPS to CPU 0 at both ends), as in
+# scripts/guest/bench.sh: otherwise two per-CPU backlogs reorder bursts
+# now and then. DIAG_RPS=0 leaves the default.
+if [ "${DIAG_RPS:-1}" = 1 ]; then
+	for ns in da db; do
+		ip netns exec $ns sh -c 'echo 1 > /sys/class/net/veth0/queues/rx-0/rps_cpus'
+	done
+fi
 # DIAG_SETUP: a command run once the namespaces exist, e.g.
 # "ip netns exec db sysctl -qw net.ltcp.comp_sack_nr=0"
 [ -n "$DIAG_SETUP" ] && eval "$DIAG_SETUP"
