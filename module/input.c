@@ -182,17 +182,17 @@ static void ltcp_reset(struct sock *sk)
  */
 static void ltcp_send_challenge_ack(struct sock *sk)
 {
-	struct tcp_sock *tp = tcp_sk(sk);
 	struct net *net = sock_net(sk);
-	u32 last = READ_ONCE(tp->last_oow_ack_time);
+	u32 last = READ_ONCE(tcp_sk(sk)->last_oow_ack_time);
 
+	/* Rate limited whatever the segment carries (a SYN, a RST). */
 	if (last && (s32)(tcp_jiffies32 - last) >= 0 &&
 	    (s32)(tcp_jiffies32 - last) <
 	    READ_ONCE(net->ipv4.sysctl_tcp_invalid_ratelimit)) {
 		NET_INC_STATS(net, LINUX_MIB_TCPACKSKIPPEDCHALLENGE);
 		return;
 	}
-	WRITE_ONCE(tp->last_oow_ack_time, tcp_jiffies32);
+	WRITE_ONCE(tcp_sk(sk)->last_oow_ack_time, tcp_jiffies32 ? : 1);
 	NET_INC_STATS(net, LINUX_MIB_TCPCHALLENGEACK);
 	ltcp_send_ack(sk);
 }
@@ -1103,7 +1103,10 @@ int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			goto syn_challenge;
 		if (!th->rst) {
 			ltcp_old_duplicate(sk, skb);
-			ltcp_send_ack(sk);
+			if (!ltcp_oow_rate_limited(sock_net(sk), skb,
+						   LINUX_MIB_TCPACKSKIPPEDSEQ,
+						   &tcp_sk(sk)->last_oow_ack_time))
+				ltcp_send_ack(sk);
 		}
 		goto drop;
 	}

@@ -26,6 +26,8 @@
  * @ts_recent_stamp: when it came, in seconds (ktime_get_seconds())
  * @ts_offset: our timestamp clock offset
  * @tstamp_ok: the connection used timestamps
+ * @last_oow_ack_time: when an ACK last answered a bare segment outside
+ *	the window, in jiffies (0: never; RFC 5961 section 7)
  */
 struct ltcp_timewait_sock {
 	struct inet_timewait_sock tw;
@@ -35,6 +37,7 @@ struct ltcp_timewait_sock {
 	u32 ts_recent;
 	time64_t ts_recent_stamp;
 	u32 ts_offset;
+	u32 last_oow_ack_time;
 	u8 tstamp_ok:1;
 };
 
@@ -536,6 +539,7 @@ void ltcp_time_wait(struct sock *sk, int state, int timeo)
 		ltw->ts_recent_stamp = tp->rx_opt.ts_recent_stamp;
 		ltw->ts_offset = ltcp_sk(sk)->ts_offset;
 		ltw->tstamp_ok = tp->rx_opt.tstamp_ok;
+		ltw->last_oow_ack_time = 0;
 		if (tw->tw_family == AF_INET6) {
 			/* The lookups of IPv6 segments match these. */
 			tw->tw_v6_daddr = sk->sk_v6_daddr;
@@ -560,8 +564,12 @@ void ltcp_time_wait(struct sock *sk, int state, int timeo)
  *
  * RFC 9293 3.10.7.4: a RST ends TIME-WAIT (Linux's default, not RFC 1337's
  * choice) if its sequence number is exactly the next expected one (RFC 5961
- * 3.2; any other RST is dropped, as Linux does), anything else is
- * acknowledged, and a retransmitted FIN restarts the 2 MSL timer.
+ * 3.2; any other RST is dropped, as Linux does). A bare ACK at RCV.NXT is
+ * acceptable and asks for nothing: no answer (an ACK for an ACK, and two
+ * TIME-WAIT sockets would answer each other for 2 MSL). Anything else is
+ * acknowledged, a bare segment outside the window at most once per
+ * net.ipv4.tcp_invalid_ratelimit (RFC 5961 section 7), and a retransmitted
+ * FIN restarts the 2 MSL timer.
  */
 void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb)
 {
@@ -584,6 +592,15 @@ void ltcp_tw_rcv(struct inet_timewait_sock *tw, struct sk_buff *skb)
 	if (opt.saw_ts && ltw->tstamp_ok) {
 		ltw->ts_recent = opt.tsval;
 		ltw->ts_recent_stamp = ktime_get_seconds();
+	}
+	if ((LTCP_SKB_CB(skb)->seq == ltw->rcv_nxt &&
+	     LTCP_SKB_CB(skb)->end_seq == ltw->rcv_nxt) ||
+	    ltcp_oow_rate_limited(twsk_net(tw), skb,
+				  LINUX_MIB_TCPACKSKIPPEDTIMEWAIT,
+				  &ltw->last_oow_ack_time)) {
+		inet_twsk_put(tw);
+		kfree_skb(skb);
+		return;
 	}
 	ltcp_send_reply_ack(twsk_net(tw), skb, ltw->snd_nxt, ltw->rcv_nxt,
 			    ltw->rcv_wnd, ltcp_ts_now() + ltw->ts_offset,

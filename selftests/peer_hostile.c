@@ -4,7 +4,9 @@
  * peer (peer/) on a TUN, against the kernel's TCP (the reference) and
  * ltcp: challenge ACKs for an in-window RST and SYN (RFC 5961 3.2, 4.2)
  * and their rate limit (RFC 5961 7), an ACK too old (RFC 5961 5.2) or of
- * unsent data, malformed option lengths, and RSTs in TIME-WAIT. Each
+ * unsent data, malformed option lengths, the duplicate ACKs for segments
+ * outside the window and their rate limit, and what TIME-WAIT answers
+ * (RSTs, bare ACKs, a retransmitted FIN). Each
  * checks the counters of the namespace too, and that the connection goes
  * on with the right bytes.
  *
@@ -307,6 +309,70 @@ TEST_F(hostile, time_wait_rst)
 	ASSERT_EQ(0, peer_expect_none(c, 300));
 	ASSERT_EQ(0, peer_send(c, "F. 1:1(0) ack 2 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(c, "R 2:2(0)"));
+}
+
+/*
+ * RFC 9293 3.10.7.4 (first check) and RFC 5961 7: a bare ACK outside the
+ * window draws a duplicate ACK, at most one per socket in
+ * tcp_invalid_ratelimit (TcpExtTCPACKSkippedSeq): two stacks that
+ * disagree on the window would otherwise answer each other's ACKs
+ * forever. A segment with data outside the window is answered every
+ * time (the ACK tells the sender what arrived).
+ */
+TEST_F(hostile, oow_ack_ratelimit)
+{
+	struct peer_conn *c = &self->c;
+	long skipped;
+
+	if (!self->ready)
+		return;
+	skipped = peer_env_tcpext("TCPACKSkippedSeq");
+	ASSERT_EQ(0, peer_send(c, ". 900001:900001(0) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 1"));
+	ASSERT_EQ(0, peer_send(c, ". 900001:900001(0) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect_none(c, 300));
+	EXPECT_EQ(skipped + 1, peer_env_tcpext("TCPACKSkippedSeq"));
+	ASSERT_EQ(0, peer_send(c, "P. 900001:900101(100) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 1"));
+	usleep(RATELIMIT_MS * 1000);
+	ASSERT_EQ(0, peer_send(c, ". 900001:900001(0) ack 1 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack 1"));
+	EXPECT_TRUE(nothing_to_read(self->fd));
+	EXPECT_TRUE(goes_on(c, self->fd, 1));
+}
+
+/*
+ * TIME-WAIT answers what needs an answer and nothing else (RFC 9293
+ * 3.10.7.4): a retransmitted FIN is acknowledged, a bare ACK at RCV.NXT
+ * is not (an ACK for an ACK: two TIME-WAIT sockets answering each other
+ * would never stop), a bare ACK outside the window is, at most once per
+ * tcp_invalid_ratelimit (TcpExtTCPACKSkippedTimeWait).
+ */
+TEST_F(hostile, time_wait_acks)
+{
+	struct peer_conn *c = &self->c;
+	long skipped;
+
+	if (!self->ready)
+		return;
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, peer_expect(c, "F. 1:1(0) ack 1"));
+	ASSERT_EQ(0, peer_send(c, "F. 1:1(0) ack 2 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 2:2(0) ack 2"));
+
+	ASSERT_EQ(0, peer_send(c, ". 2:2(0) ack 2 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect_none(c, 300));
+
+	skipped = peer_env_tcpext("TCPACKSkippedTimeWait");
+	ASSERT_EQ(0, peer_send(c, ". 900001:900001(0) ack 2 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 2:2(0) ack 2"));
+	ASSERT_EQ(0, peer_send(c, ". 900001:900001(0) ack 2 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect_none(c, 300));
+	EXPECT_EQ(skipped + 1, peer_env_tcpext("TCPACKSkippedTimeWait"));
+
+	ASSERT_EQ(0, peer_send(c, "F. 1:1(0) ack 2 <nop,nop,TS>"));
+	ASSERT_EQ(0, peer_expect(c, ". 2:2(0) ack 2"));
 }
 
 TEST_HARNESS_MAIN
