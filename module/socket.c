@@ -559,15 +559,15 @@ static struct sk_buff *ltcp_tail_for_data(struct sock *sk, int mss)
 
 /*
  * Linear room to allocate for the next segment's payload. A write of at
- * least one MSS (bulk data) gets none: its payload goes into page
- * fragments, whose memory charge is the bytes they hold, where a linear
- * buffer of one Ethernet MSS takes a 4 KiB kmalloc object (with the
- * headroom and shared info), three times the payload. The receiver of
- * such a segment over veth or loopback gets the same skb and sizes its
- * window to its truesize. A shorter write is copied into a linear buffer
- * of what is left, up to one MSS, but never less than fills a 4 KiB
- * object (room for later small writes to join it while it waits for
- * Nagle or the window): one allocation for a request.
+ * least one MSS (bulk data) asks for none (it uses what the allocation of
+ * the headers rounds up to, then page fragments, whose memory charge is
+ * the bytes they hold), where a linear buffer of one Ethernet MSS takes a
+ * 4 KiB kmalloc object (with the headroom and shared info), three times
+ * the payload, charged to the send buffer and, over veth or loopback,
+ * which hand the same skb over, to the receiver's. A shorter write is
+ * copied into a linear buffer of what is left, up to one MSS, but never
+ * less than fills a 4 KiB object (room for later small writes to join it
+ * while it waits for Nagle or the window): one allocation for a request.
  */
 static int ltcp_alloc_size(struct msghdr *msg, int mss)
 {
