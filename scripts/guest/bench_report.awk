@@ -122,7 +122,8 @@ BEGIN {
 	    "iperf3 -t " loss_secs ", 1 stream, both ends on the stack, veth " \
 	    "with netem delay 20ms loss 1% on the data direction " \
 	    "(client to server egress), ACKs unharmed; the sender's " \
-	    "device with gso_max_segs 1 (one segment per packet)")
+	    "device with gso_max_segs 1 (one segment per packet), every " \
+	    "packet on CPU 0 (RPS at both ends: no reordering)")
 	# The recovery workloads (make bench-recovery).
 	split("loss1 loss5 reord", imp, " ")
 	imp_name["loss1"] = "1% loss"
@@ -143,7 +144,8 @@ BEGIN {
 			    "data direction; the receiver's rate; the " \
 			    "sender's device with gso_max_segs 1 (one " \
 			    "segment per packet for the kernel's TCP, as " \
-			    "ltcp sends)")
+			    "ltcp sends), every packet on CPU 0 (RPS at " \
+			    "both ends)")
 			row(wl "_rtx", wl, "rtx_mb", t ": retransmits",
 			    "seg/MB", "lower", "%.2f",
 			    "segments retransmitted (iperf3's " \
