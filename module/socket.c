@@ -485,6 +485,16 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	ltcp_pacing_cancel(sk);
 	ltcp_sack_comp_cancel(sk);
 	ltcp_purge_queues(sk);
+	/* A socket that sent from sk_frag (no task page: a kernel socket
+	 * with GFP_NOFS, say) may listen next; its children are copies
+	 * that would share the page without a reference of their own.
+	 */
+	if (sk->sk_frag.page) {
+		put_page(sk->sk_frag.page);
+		sk->sk_frag.page = NULL;
+		sk->sk_frag.offset = 0;
+	}
+	tp->last_oow_ack_time = 0;
 	inet->inet_dport = 0;
 	sk->sk_shutdown = 0;
 	sock_reset_flag(sk, SOCK_DONE);
@@ -584,8 +594,9 @@ static int ltcp_alloc_size(struct msghdr *msg, int mss)
 /*
  * Copy up to @max bytes of @msg into a page fragment of @skb, from the
  * socket's page_frag (a page shared by consecutive segments), charged to
- * @sk. Returns the bytes copied, -ENOMEM when no page or no memory is
- * to be had (wait for memory), -EFAULT for a bad user buffer.
+ * @sk. Returns the bytes copied (0 when @skb has no fragment slot left),
+ * -ENOMEM when no page or no memory is to be had (wait for memory),
+ * -EFAULT for a bad user buffer.
  */
 static int ltcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
 			     struct msghdr *msg, int max)
@@ -599,7 +610,7 @@ static int ltcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
 		return -ENOMEM;
 	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
 	if (!merge && i >= MAX_SKB_FRAGS)
-		return -ENOMEM;
+		return 0;	/* full: the next round starts a segment */
 	copy = min_t(int, max, pfrag->size - pfrag->offset);
 	if (!sk_wmem_schedule(sk, copy))
 		return -ENOMEM;

@@ -228,6 +228,43 @@ TEST_F(conn, epipe_after_reset)
 }
 
 /*
+ * connect() with AF_UNSPEC disconnects (a RST to the peer, as Linux
+ * sends from ESTABLISHED with data in flight), and the socket can be used
+ * again: here it listens and accepts a new connection that carries data.
+ */
+TEST_F(conn, disconnect_then_listen)
+{
+	static char buf[65536];
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	struct sockaddr_in me;
+	socklen_t len = sizeof(me);
+	int again, fd;
+	ssize_t n, got = 0;
+
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  send(self->client, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, connect(self->client, &unspec, sizeof(unspec)));
+	EXPECT_NE(0, wait_event(self->server, POLLERR | POLLHUP, 2000) &
+		  (POLLERR | POLLHUP));
+	ASSERT_EQ(0, listen(self->client, 4));
+	ASSERT_EQ(0, getsockname(self->client, (struct sockaddr *)&me, &len));
+	EXPECT_NE(0, me.sin_port);
+	me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_LTCP);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&me, sizeof(me)));
+	again = accept(self->client, NULL, NULL);
+	ASSERT_LE(0, again);
+	ASSERT_EQ((ssize_t)sizeof(buf), send(again, buf, sizeof(buf), 0));
+	while (got < (ssize_t)sizeof(buf) &&
+	       (n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		got += n;
+	EXPECT_EQ((ssize_t)sizeof(buf), got);
+	close(again);
+	close(fd);
+}
+
+/*
  * SOCK_DESTROY for the socket @fd (``ss -K``): the inet_diag request names
  * it by its addresses, for IPPROTO_TCP (ltcp shares TCP's hash). Return:
  * 0, or the negative errno netlink answered.
