@@ -896,7 +896,12 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 	if (skb->len)
 		ltcp_rcv_ratio_sample(sk, skb);
 	if (!ltcp_rmem_room(sk, skb)) {
-		/* No room: drop, the peer retransmits (RFC 9293 3.8.6). */
+		/* No room: drop, the peer retransmits (RFC 9293 3.8.6);
+		 * counted under Linux's names.
+		 */
+		NET_INC_STATS(sock_net(sk),
+			      ltcp_after(cb->seq, tp->rcv_nxt) ?
+			      LINUX_MIB_TCPOFODROP : LINUX_MIB_TCPRCVQDROP);
 		*ack_now = true;
 		kfree_skb(skb);
 		return false;
@@ -1284,8 +1289,6 @@ drop:
  * @sk: the socket (bh-locked, or owned when called from the backlog)
  * @skb: the segment, validated; consumed
  *
- * Also the proto's backlog_rcv.
- *
  * Return: 0.
  */
 int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb)
@@ -1301,20 +1304,58 @@ int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 	return ltcp_rcv_state_process(sk, skb);
 }
 
+/*
+ * Queue @skb for the owner of @sk, busy in a system call, to process at
+ * release_sock(); drop it when the socket holds too much already.
+ *
+ * release_sock() sets sk_backlog.len back to 0 only once the backlog is
+ * empty: while segments keep coming, those already processed count twice,
+ * in the length and in sk_rmem_alloc, and sk_add_backlog()'s bound, taken
+ * alone against rcvbuf + sndbuf, dropped data our window had offered (a
+ * lossless bulk transfer over veth lost a segment to it every few
+ * seconds, TcpExtTCPBacklogDrop). So the memory bound is taken against
+ * what waits unprocessed (ltcp_sock.backlog_mem) beside sk_rmem_alloc, and
+ * the length, which bounds the work of one release_sock() against a
+ * flood, gets twice as much.
+ */
+static void ltcp_add_backlog(struct sock *sk, struct sk_buff *skb)
+{
+	u64 limit = (u64)READ_ONCE(sk->sk_rcvbuf) + READ_ONCE(sk->sk_sndbuf);
+	atomic_t *waiting = &ltcp_sk(sk)->backlog_mem;
+
+	skb_dst_force(skb);
+	if (atomic_read(waiting) + (u64)atomic_read(&sk->sk_rmem_alloc) > limit ||
+	    sk_add_backlog(sk, skb, min_t(u64, 2 * limit, UINT_MAX))) {
+		__NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPBACKLOGDROP);
+		kfree_skb(skb);
+		return;
+	}
+	atomic_add(skb->truesize, waiting);
+}
+
+/**
+ * ltcp_backlog_rcv() - proto.backlog_rcv: a segment the owner queued
+ * @sk: the socket, owned by the caller
+ * @skb: the segment
+ *
+ * Return: 0.
+ */
+int ltcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	atomic_sub(skb->truesize, &ltcp_sk(sk)->backlog_mem);
+	return ltcp_do_rcv(sk, skb);
+}
+
 /* The final delivery of a segment to a full ltcp socket. */
 static int ltcp_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	int ret = 0;
 
 	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
+	if (!sock_owned_by_user(sk))
 		ret = ltcp_do_rcv(sk, skb);
-	} else {
-		skb_dst_force(skb);
-		if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				   READ_ONCE(sk->sk_sndbuf)))
-			kfree_skb(skb);
-	}
+	else
+		ltcp_add_backlog(sk, skb);
 	bh_unlock_sock(sk);
 	return ret;
 }
@@ -1327,13 +1368,10 @@ static void ltcp_child_rcv(struct sock *listener, struct sock *child,
 			   struct sk_buff *skb)
 	__releases(&child->sk_lock.slock)
 {
-	if (!sock_owned_by_user(child)) {
+	if (!sock_owned_by_user(child))
 		ltcp_do_rcv(child, skb);
-	} else {
-		skb_dst_force(skb);
-		if (sk_add_backlog(child, skb, READ_ONCE(child->sk_rcvbuf)))
-			kfree_skb(skb);
-	}
+	else
+		ltcp_add_backlog(child, skb);
 	bh_unlock_sock(child);
 	sock_put(child);
 	/* A connection is ready for accept(). */

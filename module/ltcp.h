@@ -246,6 +246,8 @@ struct ltcp_rack {
  *	that arriving segments have shown, in 1/256ths (rcvbuf.c): the
  *	share of free buffer the window may offer
  * @rack: RACK loss detection (RFC 8985 section 6, rack.c)
+ * @backlog_mem: truesize of the segments on the socket's backlog not
+ *	processed yet (input.c, ltcp_add_backlog())
  * @frto_orig_acked: within an ACK, it acknowledged or SACKed a segment
  *	below the recovery point never retransmitted
  * @frto_new_acked: within an ACK, it acknowledged or SACKed a segment
@@ -272,6 +274,7 @@ struct ltcp_sock {
 	u32 undo_ssthresh;
 	struct ltcp_ca_holder *ca_holder;
 	struct ltcp_rack rack;
+	atomic_t backlog_mem;
 	u8 syn_retries;
 	u8 rcv_ratio;
 	u8 frto_step;
@@ -531,6 +534,7 @@ int ltcp_getsockopt(struct sock *sk, int level, int optname,
 /* input.c */
 int ltcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 int ltcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+int ltcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void ltcp_start_recovery(struct sock *sk);
 void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
 bool ltcp_segment_valid(struct sk_buff *skb);

@@ -338,6 +338,7 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	ltcp_init_xmit_timers(newsk);
 	newlsk->send_head = NULL;
 	newlsk->deferred = 0;
+	atomic_set(&newlsk->backlog_mem, 0);
 	newlsk->dupacks = 0;
 	newlsk->in_recovery = 0;
 	ltcp_rack_init(newsk);

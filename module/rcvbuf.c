@@ -49,7 +49,7 @@
  */
 int ltcp_win_from_space(const struct sock *sk, int space)
 {
-	return ((s64)space * ltcp_sk(sk)->rcv_ratio) >> 8;
+	return ((s64)space * ltcp_sk(sk)->rcv_ratio * 15) >> 12;
 }
 
 /**
@@ -61,7 +61,8 @@ int ltcp_win_from_space(const struct sock *sk, int space)
  */
 int ltcp_space_from_win(const struct sock *sk, int win)
 {
-	return min_t(s64, ((s64)win << 8) / ltcp_sk(sk)->rcv_ratio, INT_MAX);
+	return min_t(s64, ((s64)win << 12) / (ltcp_sk(sk)->rcv_ratio * 15),
+		     INT_MAX);
 }
 
 /**
