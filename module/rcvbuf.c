@@ -49,7 +49,7 @@
  */
 int ltcp_win_from_space(const struct sock *sk, int space)
 {
-	return ((s64)space * ltcp_sk(sk)->rcv_ratio * 15) >> 12;
+	return ((s64)space * ltcp_sk(sk)->rcv_ratio) >> 8;
 }
 
 /**
@@ -61,8 +61,7 @@ int ltcp_win_from_space(const struct sock *sk, int space)
  */
 int ltcp_space_from_win(const struct sock *sk, int win)
 {
-	return min_t(s64, ((s64)win << 12) / (ltcp_sk(sk)->rcv_ratio * 15),
-		     INT_MAX);
+	return min_t(s64, ((s64)win << 8) / ltcp_sk(sk)->rcv_ratio, INT_MAX);
 }
 
 /**
@@ -86,7 +85,13 @@ void ltcp_rcv_ratio_sample(struct sock *sk, const struct sk_buff *skb)
 
 	if (skb->len < tcp_sk(sk)->advmss / 2 || !skb->truesize)
 		return;
-	ratio = div_u64((u64)skb->len << 8, skb->truesize);
+	/* 15/16 of what the segment shows, in 1/256ths: without that
+	 * headroom a reader that stalled with the window full saw the
+	 * buffer overrun by a few segments (one of lower ratio, the window
+	 * scale's rounding), collapsed its queue in softirq and dropped what
+	 * came meanwhile (selftests/ltcp_rcvbuf.sh, the lossless runs).
+	 */
+	ratio = div_u64((u64)skb->len * 240, skb->truesize);
 	ratio = clamp_t(u32, ratio, LTCP_RCV_RATIO_MIN, LTCP_RCV_RATIO_MAX);
 	if (ratio < cur)
 		cur = ratio;
