@@ -183,16 +183,11 @@ static void ltcp_reset(struct sock *sk)
 static void ltcp_send_challenge_ack(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
-	u32 last = READ_ONCE(tcp_sk(sk)->last_oow_ack_time);
 
 	/* Rate limited whatever the segment carries (a SYN, a RST). */
-	if (last && (s32)(tcp_jiffies32 - last) >= 0 &&
-	    (s32)(tcp_jiffies32 - last) <
-	    READ_ONCE(net->ipv4.sysctl_tcp_invalid_ratelimit)) {
-		NET_INC_STATS(net, LINUX_MIB_TCPACKSKIPPEDCHALLENGE);
+	if (ltcp_ack_rate_limited(net, LINUX_MIB_TCPACKSKIPPEDCHALLENGE,
+				  &tcp_sk(sk)->last_oow_ack_time))
 		return;
-	}
-	WRITE_ONCE(tcp_sk(sk)->last_oow_ack_time, tcp_jiffies32 ? : 1);
 	NET_INC_STATS(net, LINUX_MIB_TCPCHALLENGEACK);
 	ltcp_send_ack(sk);
 }

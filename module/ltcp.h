@@ -578,6 +578,7 @@ void ltcp_delack_schedule(struct sock *sk);
 void ltcp_send_reset(const struct sock *sk, struct sk_buff *rx);
 void ltcp_send_reply_ack(struct net *net, struct sk_buff *rx, u32 seq,
 			 u32 ack, u16 win, u32 tsval, u32 tsecr, bool ts);
+bool ltcp_ack_rate_limited(struct net *net, int mib, u32 *last);
 bool ltcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 			   int mib, u32 *last);
 

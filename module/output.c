@@ -1246,28 +1246,22 @@ void ltcp_send_reset(const struct sock *sk, struct sk_buff *rx)
 }
 
 /**
- * ltcp_oow_rate_limited() - may this segment's answer be skipped?
+ * ltcp_ack_rate_limited() - must an answer the rules alone call for wait?
  * @net: the namespace
- * @skb: a segment that draws an ACK by the rules alone (outside the
- *	window, a challenge, TIME-WAIT)
  * @mib: the TcpExt counter of answers skipped
  * @last: when such an answer last went, in jiffies (0: never); updated
+ *	when this one may go
  *
  * RFC 5961 section 7: at most one such ACK per net.ipv4.tcp_invalid_ratelimit
  * (500 ms by default), so that two ends that disagree on the window do not
- * answer each other's ACKs at wire speed. A segment with data or a FIN is
- * always answered: its sender learns from the ACK what arrived.
+ * answer each other's ACKs at wire speed.
  *
  * Return: true to skip the answer (counted in @mib).
  */
-bool ltcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
-			   int mib, u32 *last)
+bool ltcp_ack_rate_limited(struct net *net, int mib, u32 *last)
 {
-	const struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
 	u32 now = tcp_jiffies32, prev = READ_ONCE(*last);
 
-	if (cb->end_seq != cb->seq && !tcp_hdr(skb)->syn)
-		return false;
 	if (prev && (s32)(now - prev) >= 0 &&
 	    (s32)(now - prev) <
 	    READ_ONCE(net->ipv4.sysctl_tcp_invalid_ratelimit)) {
@@ -1276,6 +1270,29 @@ bool ltcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 	}
 	WRITE_ONCE(*last, now ? : 1);
 	return false;
+}
+
+/**
+ * ltcp_oow_rate_limited() - may this segment's answer be skipped?
+ * @net: the namespace
+ * @skb: a segment that draws an ACK by the rules alone (outside the
+ *	window, TIME-WAIT)
+ * @mib: the TcpExt counter of answers skipped
+ * @last: when such an answer last went (ltcp_ack_rate_limited())
+ *
+ * A segment with data or a FIN is always answered: its sender learns from
+ * the ACK what arrived. Others are rate limited (ltcp_ack_rate_limited()).
+ *
+ * Return: true to skip the answer (counted in @mib).
+ */
+bool ltcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
+			   int mib, u32 *last)
+{
+	const struct ltcp_skb_cb *cb = LTCP_SKB_CB(skb);
+
+	if (cb->end_seq != cb->seq && !tcp_hdr(skb)->syn)
+		return false;
+	return ltcp_ack_rate_limited(net, mib, last);
 }
 
 /**
