@@ -6,7 +6,8 @@
 # with netem on the data direction (as scripts/guest/recovery-diag.sh and
 # make bench-recovery's links: 20 ms, RPS on one CPU). Each run prints
 # "### stack=S run=N" and selftests/ltcp_cwnd_trace's samples; the stacks
-# alternate, so that a slow moment of the machine hits both.
+# alternate, so that a slow moment of the machine hits both. The receiver
+# runs the sender's stack, or TRACE_RECEIVER's (kernel or ltcp) for all.
 # scripts/cwnd-trace-report summarizes the log.
 #
 #   scripts/vm --timeout 900 --log /tmp/ct.log -- env TRACE_CC=cubic \
@@ -27,8 +28,11 @@ for run in $(seq 1 "${TRACE_RUNS:-3}"); do
 	for stack in ${TRACE_STACKS:-kernel ltcp}; do
 		proto=6
 		[ "$stack" = ltcp ] && proto=253
+		rproto=$proto
+		[ -n "$TRACE_RECEIVER" ] && rproto=6
+		[ "$TRACE_RECEIVER" = ltcp ] && rproto=253
 		port=$((port + 1))
-		ip netns exec db /ltcp/selftests/ltcp_xfer -l $port -P $proto \
+		ip netns exec db /ltcp/selftests/ltcp_xfer -l $port -P $rproto \
 			</dev/null >/dev/null 2>&1 &
 		ltcp_wait_port db $port
 		echo "### stack=$stack run=$run cc=$CC imp=$IMP"
