@@ -1059,6 +1059,40 @@ drop:
 	kfree_skb(skb);
 }
 
+/*
+ * ltcp_delack_seg_due() - whether the every-delack_seg-segments ACK goes now
+ * @sk: the socket, with in-order data not acknowledged yet
+ *
+ * RFC 1122 4.2.3.2 and RFC 5681 4.2 ask for an ACK at least every second
+ * full-sized segment. As Linux does, hold it while the application lags
+ * behind: the data still sits in the receive queue, so an ACK now would
+ * offer a window whose right edge has not moved by what it acknowledges
+ * (the free space is below the window last offered) and would let a
+ * window-limited sender send nothing new. The read that makes room sends
+ * it (ltcp_cleanup_rbuf()); the delayed-ACK timer bounds the wait. A
+ * sender limited by its congestion window then sees the data acknowledged
+ * in fewer, larger steps, as from a Linux receiver: the in-tree cubic,
+ * which recomputes its Reno-friendly window at most every 32 ms, grew
+ * measurably slower on the ACK-every-second-segment pattern (see
+ * Documentation/design.rst, "Delayed ACKs"). Not beyond a quarter of the
+ * window offered (our choice; Linux has no such bound): the sender keeps
+ * its ACK clock and RTT samples when the reader stalls, and its tail loss
+ * probe, due two round trips after its last ACK, no reason to fire.
+ * net.ltcp.delack_seg 1 asks for an ACK per segment: no holding then.
+ *
+ * Return: true if the ACK is to be sent at once.
+ */
+static bool ltcp_delack_seg_due(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!ltcp_delack_segs_pending(sk))
+		return false;
+	return READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) == 1 ||
+	       (u32)ltcp_rcv_space(sk) >= tp->rcv_wnd ||
+	       tp->rcv_nxt - tp->rcv_wup >= tp->rcv_wnd / 4;
+}
+
 /**
  * ltcp_rcv_state_process() - a segment for a full, non-listening socket
  * @sk: the socket, bh-locked and not owned, or owned by us (backlog)
@@ -1238,8 +1272,9 @@ syn_challenge:
 			ack_now = true;
 	}
 	/* RFC 1122 4.2.3.2, RFC 5681 4.2: an ACK at least every
-	 * net.ltcp.delack_seg full-sized segments (2 by default), every
-	 * one in quick-ACK mode; never an ACK for a segment that brought
+	 * net.ltcp.delack_seg full-sized segments (2 by default) while the
+	 * application keeps up (ltcp_delack_seg_due()), every one in
+	 * quick-ACK mode; never an ACK for a segment that brought
 	 * nothing to acknowledge (a pure ACK, which is not answered).
 	 * The ACK of out-of-order data goes at once too (section 4.2)
 	 * unless SACK compression holds it.
@@ -1248,9 +1283,7 @@ syn_challenge:
 		return 0;
 	if (ack_now || ooo ||
 	    (ltcp_in_quickack(sk) && tp->rcv_nxt != tp->rcv_wup) ||
-	    tp->rcv_nxt - tp->rcv_wup >=
-	    READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) *
-	    (u32)icsk->icsk_ack.rcv_mss)
+	    ltcp_delack_seg_due(sk))
 		ltcp_send_ack(sk);
 	else if (tp->rcv_nxt != tp->rcv_wup)
 		ltcp_delack_schedule(sk);

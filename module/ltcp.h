@@ -792,6 +792,19 @@ struct ltcp_net {
 int ltcp_sysctl_init(void);
 void ltcp_sysctl_exit(void);
 struct ltcp_net *ltcp_net(const struct net *net);
+
+/* At least net.ltcp.delack_seg full-sized segments received and not yet
+ * acknowledged: what RFC 1122 4.2.3.2 / RFC 5681 4.2 ask an ACK for.
+ */
+static inline bool ltcp_delack_segs_pending(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return tp->rcv_nxt - tp->rcv_wup >=
+	       READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) *
+	       (u32)inet_csk(sk)->icsk_ack.rcv_mss;
+}
+
 struct sock *ltcp_ctl_sock6(struct net *net);
 
 #endif /* _LTCP_LTCP_H */

@@ -795,7 +795,8 @@ static void ltcp_cleanup_rbuf(struct sock *sk, int copied)
 
 	if (sk->sk_state == TCP_CLOSE || space <= 0 || copied <= 0)
 		return;
-	if ((u32)space >= cur + max_t(u32, tp->advmss, quarter) ||
+	if (((pending & ICSK_ACK_SCHED) && ltcp_delack_segs_pending(sk)) ||
+	    (u32)space >= cur + max_t(u32, tp->advmss, quarter) ||
 	    ((u32)space >= cur + min_t(u32, tp->advmss, quarter) &&
 	     cur < (u32)space / 2) ||
 	    ((pending & ICSK_ACK_SCHED) && (pending & ICSK_ACK_PUSHED) &&

@@ -376,7 +376,10 @@ $B sysctl -qw net.ltcp.max_syn_backlog="$default"
 #     a pipe it wrote 4 KiB at a time, and on a loaded machine each write
 #     went out alone as 1448 + 1448 + 1200 bytes, whose short last segment
 #     is acknowledged early (a clean-clone run saw the mode at 4096 bytes).
+#     The link runs at 20 Mbit/s so that the reader keeps up: when it
+#     lags, ACKs follow its reads, as on Linux (peer_rcvwin's ackread).
 ip netns exec ltcp-sy-b ethtool -K veth0 tso off gso off >/dev/null 2>&1
+tc -n ltcp-sy-b qdisc replace dev veth0 root netem rate 20mbit delay 5ms limit 1000
 head -c 2000000 /dev/zero >/tmp/sy-2m
 delack_run() {
 	local step
@@ -407,6 +410,7 @@ $A sysctl -qw net.ltcp.delack_seg=4
 delack_run 7422 >/tmp/sy-res
 r4=$(cat /tmp/sy-res)
 $A sysctl -qw net.ltcp.delack_seg=2
+tc -n ltcp-sy-b qdisc del dev veth0 root
 echo "# segments per ACK x100 (the step acknowledging most data): delack_seg=1: $r1, 2: $r2, 4: $r4"
 ltcp_check "delack_seg=2 (default): an ACK per 2 segments ($r2/100)" \
 	test "$r2" -ge 150 -a "$r2" -le 250

@@ -33,6 +33,7 @@
 
 #define RCVBUF		16384	/* SO_RCVBUF; the kernel doubles it */
 #define SMALL		100	/* payload of a small segment */
+#define ACKREAD_RCVBUF	32768	/* SO_RCVBUF of the ackread tests */
 
 FIXTURE(rcvwin) {
 	struct peer_env e;
@@ -379,6 +380,134 @@ TEST_F(rcvgrow, slow_reader)
 	drain_acks(c, 300, &ack, &sack_end, &edge);
 	EXPECT_EQ(before, ack);
 	expect_read(_metadata, e->fd, 1, ack - 1);
+}
+
+/*
+ * When the application lags, the ACK follows its read. RFC 1122 4.2.3.2
+ * asks for an ACK at least every second full-sized segment; Linux sends
+ * it at once only if the window it offers reaches as far as the last one
+ * plus what it acknowledges (the free space allows it), else the read
+ * sends it, the delayed-ACK timer bounding the wait. Past the quick ACKs
+ * of a new connection, the peer sends two full segments that the
+ * application does not read yet. Either the ACK comes at once with the
+ * right edge moved by both segments (the kernel's TCP with IPv4 here: its
+ * window, a multiple of the MSS, leaves that much of the free space
+ * unoffered), or it comes when the application reads them, not from the
+ * delayed-ACK timer (TcpExtDelayedACKs does not move), with the right
+ * edge moved on by what was read (ltcp, which offers all the free space,
+ * and the kernel with IPv6). Then ltcp's own bound, which Linux does not
+ * have (logged for it): a reader that takes nothing is acknowledged at
+ * once when a quarter of the window is unacknowledged.
+ */
+FIXTURE(ackread) {
+	struct peer_env e;
+	u32 edge;	/* right edge of the window offered, relative */
+};
+
+FIXTURE_VARIANT(ackread) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(ackread, ipv4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(ackread, ipv6) {
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(ackread)
+{
+	peer_env_setup(_metadata, &self->e, variant->family);
+	if (!self->e.ready)
+		return;
+	/* A buffer the window has reached: Linux offers less than the free
+	 * space while it grows the window (and then ACKs every second
+	 * segment at once, as there is room); with a buffer set the
+	 * window starts at its limit.
+	 */
+	self->edge = rcvwin_open(_metadata, &self->e, variant->family,
+				 ACKREAD_RCVBUF);
+}
+
+FIXTURE_TEARDOWN(ackread)
+{
+	peer_env_teardown(&self->e);
+}
+
+TEST_F(ackread, ack_follows_read)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	u32 mss = c->local_syn.mss - 12, from = 1 + SMALL, ack = 0, sack_end;
+	u32 edge = self->edge, before, start, win;
+	long delacks;
+	int round;
+
+	if (!e->ready)
+		return;
+	expect_read(_metadata, e->fd, 1, SMALL);
+	/* Quick ACKs first: one segment at a time until one is held. */
+	for (round = 0; round < 64; round++) {
+		bool quick;
+
+		ASSERT_EQ(0, send_range(c, from, from + mss, mss));
+		quick = peer_recv(c, 20) == 1;
+		if (!quick)
+			ASSERT_EQ(1, peer_recv(c, 500));
+		from += mss;
+		ASSERT_EQ(from, c->last_seg.ack);
+		expect_read(_metadata, e->fd, from - mss, mss);
+		if (!quick)
+			break;
+	}
+	ASSERT_GT(64, round);
+	TH_LOG("%d quick ACKs", round);
+	drain_acks(c, 100, &ack, &sack_end, &edge);
+
+	delacks = peer_env_tcpext("DelayedACKs");
+	before = offered_edge(c);
+	ASSERT_EQ(0, send_range(c, from, from + 2 * mss, mss));
+	if (peer_recv(c, 15) == 1) {
+		/* At once only with the right edge moved by all of it. */
+		TH_LOG("ACK before the read: right edge %u -> %u",
+		       before, offered_edge(c));
+		EXPECT_EQ(from + 2 * mss, c->last_seg.ack);
+		EXPECT_LE(before + 2 * mss, offered_edge(c));
+		expect_read(_metadata, e->fd, from, 2 * mss);
+		from += 2 * mss;
+	} else {
+		expect_read(_metadata, e->fd, from, 2 * mss);
+		from += 2 * mss;
+		ASSERT_EQ(0, peer_expect(c, ". 1:1(0) ack %u", from));
+		TH_LOG("ACK with the read: right edge %u -> %u", before,
+		       offered_edge(c));
+		EXPECT_EQ(delacks, peer_env_tcpext("DelayedACKs"));
+		EXPECT_LE(before + mss, offered_edge(c));
+	}
+
+	/* Nothing read: ltcp acknowledges a quarter of the window at once. */
+	drain_acks(c, 100, &ack, &sack_end, &edge);
+	edge = offered_edge(c);
+	start = from;
+	win = edge - start;
+	delacks = peer_env_tcpext("DelayedACKs");
+	while (from - start < win / 4) {
+		ASSERT_EQ(0, send_range(c, from, from + mss, mss));
+		from += mss;
+	}
+	ack = 0;
+	drain_acks(c, 50, &ack, &sack_end, &edge);
+	TH_LOG("unread %u of a %u-byte window: acknowledged %u at once, %ld delayed ACKs",
+	       from - start, win, ack - start,
+	       peer_env_tcpext("DelayedACKs") - delacks);
+	if (e->proto) {
+		EXPECT_EQ(from, ack);
+		EXPECT_EQ(delacks, peer_env_tcpext("DelayedACKs"));
+	}
+	drain_acks(c, 500, &ack, &sack_end, &edge);
+	EXPECT_EQ(from, ack);
+	expect_read(_metadata, e->fd, start, from - start);
 }
 
 TEST_HARNESS_MAIN
