@@ -106,7 +106,11 @@ ltcp_check_not "moderate_rcvbuf=2 is refused" \
 # owner had already processed twice (TcpExtTCPBacklogDrop): 2 of 8 lossless
 # runs lost 21 to 119 segments, 4 of 8 pruned. Over veth without delay,
 # RPS on one CPU (two backlogs would reorder, scripts/guest/bench.sh), no
-# drop at the receiver, no prune, no retransmission at the sender.
+# drop at the receiver, no prune, no retransmission at the sender but
+# loss probes the receiver reports as duplicates (D-SACK): on a loaded
+# TCG host a vCPU stalled past the sender's 8 ms minimum probe timeout
+# now and then (1 in 10 runs, before and after 2b36248), which is not a
+# lost segment.
 ltcp_veth_pair ltcp-rb-c ltcp-rb-d || exit $KSFT_FAIL
 for ns in ltcp-rb-c ltcp-rb-d; do
 	ip netns exec $ns sh -c \
@@ -121,11 +125,15 @@ for i in 1 2 3; do
 	$D ltcpize run iperf3 -s -1 -p 7510 >/dev/null 2>&1 &
 	ltcp_wait_port ltcp-rb-d 7510 || ltcp_fail "iperf3 server did not start"
 	before=$($D nstat -asz $DROPS | awk '/^Tcp/ { s += $2 } END { print s + 0 }')
-	rbefore=$($C nstat -asz TcpRetransSegs | awk '/^Tcp/ { print $2 + 0 }')
+	rbefore=$($C nstat -asz TcpRetransSegs TcpExtTCPDSACKRecv |
+		awk '$1 == "TcpRetransSegs" { r = $2 } $1 == "TcpExtTCPDSACKRecv" { d = $2 }
+		END { print r - d }')
 	$C ltcpize run iperf3 -c 198.18.0.2 -p 7510 -t 4 -J >/tmp/rb-ip.json 2>/dev/null
 	wait
 	after=$($D nstat -asz $DROPS | awk '/^Tcp/ { s += $2 } END { print s + 0 }')
-	rafter=$($C nstat -asz TcpRetransSegs | awk '/^Tcp/ { print $2 + 0 }')
+	rafter=$($C nstat -asz TcpRetransSegs TcpExtTCPDSACKRecv |
+		awk '$1 == "TcpRetransSegs" { r = $2 } $1 == "TcpExtTCPDSACKRecv" { d = $2 }
+		END { print r - d }')
 	$D nstat -asz $DROPS | awk '/^Tcp/ { printf "# %s %s\n", $1, $2 }'
 	drops=$((drops + after - before)); rtx=$((rtx + rafter - rbefore))
 	mbps="$mbps $(sed -n 's/.*"bits_per_second":[[:space:]]*\([0-9]*\).*/\1/p' \
@@ -134,5 +142,6 @@ done
 echo "# ltcp to ltcp, lossless veth: Mbit/s$mbps"
 ltcp_check "lossless veth: no drop nor prune at the ltcp receiver ($drops)" \
 	test "$drops" = 0
-ltcp_check "... no retransmission at the ltcp sender ($rtx)" test "$rtx" = 0
+ltcp_check "... no retransmission at the ltcp sender but D-SACKed probes ($rtx)" \
+	test "$rtx" -le 0
 ltcp_exit

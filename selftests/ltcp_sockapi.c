@@ -568,4 +568,70 @@ TEST(reuseport_and_reuseaddr)
 	EXPECT_EQ(kernel, ltcp);
 }
 
+/*
+ * A kernel TCP listener and an ltcp listener in one SO_REUSEPORT group
+ * (one port space: both may bind and listen, as two kernel sockets may).
+ * Each SYN goes to the socket the group picks by the 4-tuple's hash, and
+ * both stacks look it up the same way (__inet_lookup), so each connection
+ * must be served whole by the one that took it: 64 connections, clients
+ * of both protocols in turn, each sends its number and gets it back from
+ * whichever listener accepted it; both listeners get some.
+ */
+TEST(reuseport_mixed_group)
+{
+	int lfd[2], protos[2] = { IPPROTO_TCP, IPPROTO_LTCP };
+	int accepted[2] = { 0, 0 }, one = 1, i, j;
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (j = 0; j < 2; j++) {
+		lfd[j] = socket(AF_INET, SOCK_STREAM, protos[j]);
+		ASSERT_LE(0, lfd[j]);
+		ASSERT_EQ(0, setsockopt(lfd[j], SOL_SOCKET, SO_REUSEPORT,
+					&one, sizeof(one)));
+		ASSERT_EQ(0, bind(lfd[j], (struct sockaddr *)&addr,
+				  sizeof(addr))) TH_LOG("bind %d: %s",
+							protos[j], strerror(errno));
+		ASSERT_EQ(0, listen(lfd[j], 64));
+		if (!j)
+			ASSERT_EQ(0, getsockname(lfd[0], (struct sockaddr *)&addr,
+						 &len));
+	}
+	for (i = 0; i < 64; i++) {
+		struct pollfd pfd[2] = {
+			{ .fd = lfd[0], .events = POLLIN },
+			{ .fd = lfd[1], .events = POLLIN },
+		};
+		int c = socket(AF_INET, SOCK_STREAM, protos[i % 2]), a, got;
+
+		ASSERT_LE(0, c);
+		ASSERT_EQ(0, connect(c, (struct sockaddr *)&addr, sizeof(addr)))
+			TH_LOG("connection %d: %s", i, strerror(errno));
+		ASSERT_EQ((ssize_t)sizeof(i), write(c, &i, sizeof(i)));
+		ASSERT_EQ(1, poll(pfd, 2, 2000)) TH_LOG("connection %d", i);
+		j = pfd[0].revents ? 0 : 1;
+		a = accept(lfd[j], NULL, NULL);
+		ASSERT_LE(0, a);
+		accepted[j]++;
+		got = -1;
+		ASSERT_EQ((ssize_t)sizeof(got), read(a, &got, sizeof(got)));
+		EXPECT_EQ(i, got);
+		ASSERT_EQ((ssize_t)sizeof(got), write(a, &got, sizeof(got)));
+		got = -1;
+		ASSERT_EQ((ssize_t)sizeof(got), read(c, &got, sizeof(got)));
+		EXPECT_EQ(i, got);
+		close(a);
+		close(c);
+	}
+	TH_LOG("accepted: %d by the kernel's TCP listener, %d by ltcp's",
+	       accepted[0], accepted[1]);
+	EXPECT_LT(0, accepted[0]);
+	EXPECT_LT(0, accepted[1]);
+	close(lfd[0]);
+	close(lfd[1]);
+}
+
 TEST_HARNESS_MAIN
