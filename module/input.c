@@ -1059,9 +1059,6 @@ drop:
 	kfree_skb(skb);
 }
 
-/* No holding an ACK for the read on shorter paths: see below. */
-#define LTCP_READ_HOLD_MIN_RTT_US	10000
-
 /*
  * ltcp_delack_seg_due() - whether the every-delack_seg-segments ACK goes now
  * @sk: the socket, with in-order data not acknowledged yet
@@ -1083,44 +1080,22 @@ drop:
  * probe, due two round trips after its last ACK, no reason to fire. Nor
  * once the data leaves less than a segment of that window: the sender
  * can send nothing more, and its loss probe would resend its last
- * segment (RFC 8985 7.3), a spurious retransmission. For the same
- * reason the wait for the read is bounded by half the round trip we
- * measure (rcv_rtt_est), well inside the sender's 2 * SRTT, and there
- * is none on paths under 10 ms, where a stalled reader outlasted the
- * sender's minimum probe timeout (8 ms on ltcp, 10 on Linux; a spurious
- * probe in 1 of 10 lossless veth runs in ltcp_rcvbuf.sh); the cubic gain
- * is on longer paths.
+ * segment (RFC 8985 7.3), a spurious retransmission.
  * net.ltcp.delack_seg 1 asks for an ACK per segment: no holding then.
  *
  * Return: true if the ACK is to be sent at once.
  */
 static bool ltcp_delack_seg_due(struct sock *sk)
 {
-	struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 unacked = tp->rcv_nxt - tp->rcv_wup;
-	unsigned long hold;
 
 	if (!ltcp_delack_segs_pending(sk))
 		return false;
-	if (READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) == 1 ||
-	    (u32)ltcp_rcv_space(sk) >= tp->rcv_wnd ||
-	    unacked >= tp->rcv_wnd / 4 ||
-	    unacked + icsk->icsk_ack.rcv_mss > tp->rcv_wnd)
-		return true;
-	/* Hold it for the read at most half the round trip we measure
-	 * as a receiver, and not at all on paths shorter than
-	 * LTCP_READ_HOLD_MIN_RTT_US.
-	 */
-	if (tp->rcv_rtt_est.rtt_us < LTCP_READ_HOLD_MIN_RTT_US)
-		return true;
-	hold = min_t(unsigned long, LTCP_DELACK_MIN,
-		     usecs_to_jiffies(tp->rcv_rtt_est.rtt_us / 2));
-	if (!(icsk->icsk_ack.pending & ICSK_ACK_TIMER) ||
-	    time_after(icsk->icsk_ack.timeout, jiffies + hold))
-		inet_csk_reset_xmit_timer(sk, ICSK_TIME_DACK, hold,
-					  LTCP_RTO_MAX);
-	return false;
+	return READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) == 1 ||
+	       (u32)ltcp_rcv_space(sk) >= tp->rcv_wnd ||
+	       unacked >= tp->rcv_wnd / 4 ||
+	       unacked + inet_csk(sk)->icsk_ack.rcv_mss > tp->rcv_wnd;
 }
 
 /**
