@@ -82,7 +82,8 @@ struct proto ltcp_prot = {
 	.get_port	= inet_csk_get_port,
 	.obj_size	= sizeof(struct ltcp_sock),
 	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
-	.h.hashinfo	= &tcp_hashinfo,
+	/* NULL: the namespace's, as tcp_prot (ltcp_hashinfo()). */
+	.h.hashinfo	= NULL,
 	.no_autobind	= true,
 };
 
@@ -124,7 +125,8 @@ static struct proto ltcpv6_prot = {
 	.get_port	= inet_csk_get_port,
 	.obj_size	= sizeof(struct ltcp6_sock),
 	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
-	.h.hashinfo	= &tcp_hashinfo,
+	/* NULL: the namespace's, as tcp_prot (ltcp_hashinfo()). */
+	.h.hashinfo	= NULL,
 	.no_autobind	= true,
 };
 

@@ -478,8 +478,13 @@ static bool ltcp_update_window(struct sock *sk, struct sk_buff *skb)
 		changed = tp->snd_wnd != wnd;
 		tp->snd_wnd = wnd;
 		tp->snd_wl1 = cb->seq;
-		if (wnd > tp->max_window)
+		if (wnd > tp->max_window) {
 			tp->max_window = wnd;
+			/* Segments may grow to the new half window. */
+			if (inet_csk(sk)->icsk_pmtu_cookie)
+				ltcp_sync_mss(sk,
+					      inet_csk(sk)->icsk_pmtu_cookie);
+		}
 	}
 	return changed;
 }
@@ -1428,6 +1433,52 @@ void ltcp_icmp_error(struct sock *sk, int err)
 	} else {
 		sk->sk_err_soft = err;
 	}
+}
+
+/**
+ * ltcp_attached_sk() - take the socket already attached to a segment
+ * @skb: a TCP segment, skb->sk set
+ * @refcounted: set when the socket returned carries a reference for us
+ *
+ * Early demux (tcp_v4_early_demux(), tcp_v6_early_demux()), TPROXY and
+ * bpf_sk_assign() attach the socket before the protocol handler runs, and
+ * the kernel's TCP then takes that one without a lookup of its own
+ * (__inet_lookup_skb() and skb_steal_sock()). ltcp does the same, so both
+ * stacks agree on the socket and ltcp's own connections skip a lookup.
+ *
+ * Return: the socket, detached from @skb, when it is ltcp's; NULL when it
+ * is the kernel's, left attached for the kernel's handler.
+ */
+struct sock *ltcp_attached_sk(struct sk_buff *skb, bool *refcounted)
+{
+	if (!ltcp_sk_is_ours(skb->sk))
+		return NULL;
+	return skb_steal_sock(skb, refcounted);
+}
+
+/**
+ * ltcp_pass_sk() - hand the kernel's TCP the socket ltcp's lookup found
+ * @skb: the segment, about to go to the kernel's handler
+ * @sk: a socket of the kernel's TCP found by ltcp's lookup
+ * @refcounted: the lookup took a reference on @sk (it then goes with @skb)
+ *
+ * Attached as early demux attaches it, @sk is the socket the kernel's
+ * handler takes (__inet_lookup_skb()): the segment is looked up once, not
+ * twice, and no socket that appears on its 4-tuple between the two
+ * lookups can be found by the kernel's TCP. Such a socket could be ltcp's
+ * (a listener closed and an ltcp one bound in its place), and the kernel's
+ * TCP must never process an ltcp socket (Documentation/design.rst,
+ * Receive demux).
+ */
+void ltcp_pass_sk(struct sk_buff *skb, struct sock *sk, bool refcounted)
+{
+	/* Listeners come without a reference (SOCK_RCU_FREE); one being
+	 * freed is left to the kernel's own lookup.
+	 */
+	if (!refcounted && !refcount_inc_not_zero(&sk->sk_refcnt))
+		return;
+	skb->sk = sk;
+	skb->destructor = sock_edemux;
 }
 
 /**

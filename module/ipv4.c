@@ -4,10 +4,11 @@
  * and initial sequence numbers.
  *
  * Demux (Documentation/design.rst): ltcp interposes on the IPPROTO_TCP slot
- * of inet_protos. Every TCP segment is looked up in tcp_hashinfo, which
- * ltcp shares with the kernel's TCP; a segment whose socket is ltcp's is
- * handled here, every other one goes to the saved original handler
- * untouched.
+ * of inet_protos. Every TCP segment is looked up in the hash tables ltcp
+ * shares with the kernel's TCP (ltcp_hashinfo()), unless early demux found
+ * its socket already; a segment whose socket is ltcp's is handled here, every other
+ * one goes to the saved original handler, with the kernel's socket
+ * attached when the lookup found one (ltcp_pass_sk()).
  */
 #include <linux/module.h>
 #include <linux/siphash.h>
@@ -305,18 +306,23 @@ static int ltcp_v4_rcv(struct sk_buff *skb)
 	th = (const struct tcphdr *)skb->data;
 	if (th->doff < sizeof(struct tcphdr) / 4)
 		goto pass;
+	if (skb->sk) {
+		sk = ltcp_attached_sk(skb, &refcounted);
+		if (!sk)
+			goto pass;
+		goto ours;
+	}
 	iph = ip_hdr(skb);
-	sk = __inet_lookup(net, &tcp_hashinfo, skb, __tcp_hdrlen(th),
+	sk = __inet_lookup(net, ltcp_hashinfo(net), skb, __tcp_hdrlen(th),
 			   iph->saddr, th->source, iph->daddr, th->dest,
 			   inet_iif(skb), inet_sdif(skb), &refcounted);
 	if (!sk)
 		goto pass;
 	if (!ltcp_sk_is_ours(sk)) {
-		if (refcounted)
-			sock_gen_put(sk);
+		ltcp_pass_sk(skb, sk, refcounted);
 		goto pass;
 	}
-
+ours:
 	ltcp_rcv_sk(sk, skb, refcounted);
 	return 0;
 
@@ -362,7 +368,7 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 		return ltcp_v4_orig->err_handler(icmp_skb, info);
 	iph = (const struct iphdr *)icmp_skb->data;
 	th = (const struct tcphdr *)(icmp_skb->data + (iph->ihl << 2));
-	sk = __inet_lookup_established(net, &tcp_hashinfo, iph->daddr,
+	sk = __inet_lookup_established(net, ltcp_hashinfo(net), iph->daddr,
 				       th->dest, iph->saddr, ntohs(th->source),
 				       inet_iif(icmp_skb), 0);
 	if (!sk)

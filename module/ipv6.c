@@ -430,18 +430,24 @@ static int ltcp_v6_rcv(struct sk_buff *skb)
 	th = (const struct tcphdr *)skb->data;
 	if (th->doff < sizeof(struct tcphdr) / 4)
 		goto pass;
+	if (skb->sk) {
+		sk = ltcp_attached_sk(skb, &refcounted);
+		if (!sk)
+			goto pass;
+		goto ours;
+	}
 	hdr = ipv6_hdr(skb);
-	sk = __inet6_lookup(net, &tcp_hashinfo, skb, __tcp_hdrlen(th),
+	sk = __inet6_lookup(net, ltcp_hashinfo(net), skb, __tcp_hdrlen(th),
 			    &hdr->saddr, th->source, &hdr->daddr,
 			    ntohs(th->dest), inet6_iif(skb), inet6_sdif(skb),
 			    &refcounted);
 	if (!sk)
 		goto pass;
 	if (!ltcp_sk_is_ours(sk)) {
-		if (refcounted)
-			sock_gen_put(sk);
+		ltcp_pass_sk(skb, sk, refcounted);
 		goto pass;
 	}
+ours:
 	ltcp_rcv_sk(sk, skb, refcounted);
 	return 0;
 
@@ -480,7 +486,7 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	struct sock *sk;
 	int err;
 
-	sk = __inet6_lookup_established(net, &tcp_hashinfo, &hdr->daddr,
+	sk = __inet6_lookup_established(net, ltcp_hashinfo(net), &hdr->daddr,
 					th->dest, &hdr->saddr,
 					ntohs(th->source), skb->dev->ifindex,
 					inet6_sdif(skb));

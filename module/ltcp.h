@@ -463,6 +463,20 @@ int ltcp_af_init(void);
 void ltcp_af_exit(void);
 bool ltcp_sk_is_ours(const struct sock *sk);
 
+/**
+ * ltcp_hashinfo() - the socket hash tables of @net, shared with its TCP
+ * @net: the namespace
+ *
+ * tcp_hashinfo, unless the namespace was created with an established hash
+ * of its own (net.ipv4.tcp_child_ehash_entries): then that one, whose bind
+ * and listen tables are still tcp_hashinfo's. The generic inet code finds
+ * the same (tcp_or_dccp_get_hashinfo(), proto.h.hashinfo NULL).
+ */
+static inline struct inet_hashinfo *ltcp_hashinfo(const struct net *net)
+{
+	return net->ipv4.tcp_death_row.hashinfo;
+}
+
 /* socket.c: the socket calls */
 int ltcp_init_sock(struct sock *sk);
 void ltcp_destroy_sock(struct sock *sk);
@@ -538,6 +552,8 @@ int ltcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void ltcp_start_recovery(struct sock *sk);
 void ltcp_parse_options(const struct tcphdr *th, struct ltcp_options *opt);
 bool ltcp_segment_valid(struct sk_buff *skb);
+struct sock *ltcp_attached_sk(struct sk_buff *skb, bool *refcounted);
+void ltcp_pass_sk(struct sk_buff *skb, struct sock *sk, bool refcounted);
 void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
 void ltcp_icmp_error(struct sock *sk, int err);
 void ltcp_ca_set_state(struct sock *sk, u8 state);

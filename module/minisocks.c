@@ -551,7 +551,7 @@ void ltcp_time_wait(struct sock *sk, int state, int timeo)
 		local_bh_disable();
 		inet_twsk_schedule(tw, timeo);
 		/* After the hash dance the hash and the timer own tw. */
-		inet_twsk_hashdance(tw, sk, &tcp_hashinfo);
+		inet_twsk_hashdance(tw, sk, ltcp_hashinfo(sock_net(sk)));
 		local_bh_enable();
 	}
 	/* Without memory for it, TIME-WAIT is skipped, as Linux does. */

@@ -179,20 +179,8 @@ u16 ltcp_select_window(struct sock *sk)
  */
 unsigned int ltcp_current_mss(const struct sock *sk)
 {
-	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 half = tp->max_window;
-
-	/* A peer whose window never held two full segments (a small
-	 * SO_RCVBUF against loopback's 64 KiB MSS) would never let a whole
-	 * one go, and segments are cut when written: cut them at half the
-	 * largest window it offered, the share RFC 1122 4.2.3.4 lets a
-	 * sender send (Fs = 1/2), as Linux sizes them.
-	 */
-	if (half > TCP_MSS_DEFAULT)
-		half >>= 1;
-	if (half && half < tp->mss_cache)
-		return max_t(u32, half, TCP_MIN_MSS);
-	return tp->mss_cache;
+	/* ltcp_sync_mss() keeps it, bounded by the peer's window. */
+	return tcp_sk(sk)->mss_cache;
 }
 
 /*

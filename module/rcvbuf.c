@@ -117,17 +117,21 @@ void ltcp_rcvbuf_init(struct sock *sk)
 	ltcp_sk(sk)->rcvbuf_ooo_edge = tp->rcv_nxt;
 }
 
-/* Fold one sample in: the smallest wins at once, larger ones slowly. */
+/*
+ * Fold one sample in: the smallest wins at once, larger ones slowly.
+ * rcv_rtt_est.rtt_us holds eight times the estimate, as Linux keeps it:
+ * the kernel's tcp_get_info() (ss -ti's rcv_rtt) reads it so.
+ */
 static void ltcp_rcv_rtt_update(struct tcp_sock *tp, u32 sample_us)
 {
-	u32 est = tp->rcv_rtt_est.rtt_us;
+	u32 est8 = tp->rcv_rtt_est.rtt_us;
 
-	sample_us = max(sample_us, 1U);
-	if (!est || sample_us < est)
-		est = sample_us;
+	sample_us = clamp(sample_us, 1U, U32_MAX >> 3);
+	if (!est8 || sample_us < est8 >> 3)
+		est8 = sample_us << 3;
 	else
-		est = est - est / 8 + sample_us / 8;
-	tp->rcv_rtt_est.rtt_us = est;
+		est8 = est8 - (est8 >> 3) + sample_us;
+	tp->rcv_rtt_est.rtt_us = est8;
 }
 
 /**
@@ -200,7 +204,7 @@ void ltcp_rcvbuf_adjust(struct sock *sk)
 	u32 copied;
 
 	if (!tp->rcv_rtt_est.rtt_us ||
-	    now - tp->rcvq_space.time < tp->rcv_rtt_est.rtt_us)
+	    now - tp->rcvq_space.time < tp->rcv_rtt_est.rtt_us >> 3)
 		return;
 	copied = tp->copied_seq - tp->rcvq_space.seq;
 	if (copied > tp->rcvq_space.space) {

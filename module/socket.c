@@ -17,6 +17,24 @@
 
 #include "ltcp.h"
 
+/*
+ * A peer whose window never held two full segments (a small SO_RCVBUF
+ * against loopback's 64 KiB MSS) would never let a whole one go, and
+ * segments are cut when written: cut them at half the largest window it
+ * offered, the share RFC 1122 4.2.3.4 lets a sender send (Fs = 1/2), as
+ * Linux sizes them.
+ */
+static u32 ltcp_bound_to_half_window(const struct tcp_sock *tp, u32 mss)
+{
+	u32 half = tp->max_window;
+
+	if (half > TCP_MSS_DEFAULT)
+		half >>= 1;
+	if (half && half < mss)
+		return max_t(u32, half, TCP_MIN_MSS);
+	return mss;
+}
+
 /**
  * ltcp_sync_mss() - derive the MSS from a path MTU (RFC 9293 3.7.1)
  * @sk: the socket
@@ -45,8 +63,8 @@ unsigned int ltcp_sync_mss(struct sock *sk, u32 pmtu)
 	if (mss < (int)LTCP_MIN_MSS)
 		mss = LTCP_MIN_MSS;
 	icsk->icsk_pmtu_cookie = pmtu;
-	tp->mss_cache = mss;
-	return mss;
+	tp->mss_cache = ltcp_bound_to_half_window(tp, mss);
+	return tp->mss_cache;
 }
 
 /**

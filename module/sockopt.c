@@ -276,7 +276,7 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	/* The receiver's RTT estimate and the most the application read in
 	 * one round trip: receive-buffer autotuning's inputs (rcvbuf.c).
 	 */
-	info->tcpi_rcv_rtt = tp->rcv_rtt_est.rtt_us;
+	info->tcpi_rcv_rtt = tp->rcv_rtt_est.rtt_us >> 3;
 	info->tcpi_rcv_space = tp->rcvq_space.space;
 	info->tcpi_rtt = tp->srtt_us >> 3;
 	info->tcpi_rttvar = tp->mdev_us >> 2;

@@ -385,7 +385,7 @@ static void ltcp_net_defaults(struct net *net, struct ltcp_net *ln)
 	}
 	/* Linux sizes it by the established hash: 1 per 128 buckets. */
 	ln->max_syn_backlog = max_t(int, 128,
-				    (tcp_hashinfo.ehash_mask + 1) / 128);
+				    (ltcp_hashinfo(net)->ehash_mask + 1) / 128);
 	/* Linux 6.11's tcp_rto_min_us and 6.15's tcp_rto_max_ms. */
 	ln->rto_min_us = LTCP_RTO_MIN_US;
 	ln->rto_max_ms = LTCP_RTO_MAX_MS;

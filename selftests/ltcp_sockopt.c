@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
@@ -30,6 +32,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -408,6 +411,309 @@ TEST_F(opt, info_times)
 	EXPECT_GT(550U, ti.tcpi_last_ack_recv);
 	EXPECT_LE(550U, ti.tcpi_last_data_recv);
 	EXPECT_GT(2000U, ti.tcpi_last_data_recv);
+}
+
+/*
+ * What ss -ti and /proc/net/tcp see of a socket. ltcp's sockets live in
+ * the kernel TCP's hash tables, so the kernel's sock_diag handler for TCP
+ * (tcp_diag) finds them and reads them with its own tcp_get_info(), and
+ * /proc/net/tcp prints them: both read the struct tcp_sock fields ltcp
+ * keeps (Documentation/design.rst, "Kernel TCP code that meets ltcp
+ * sockets"). Their view must be the socket's own: the state, the queues,
+ * the inode, the algorithm and the tcp_info fields ltcp's TCP_INFO fills
+ * that do not move while the connection is idle (not tcpi_rcv_ssthresh,
+ * which ltcp fills with the window it offers).
+ */
+#define LTCP_TEST_ESTABLISHED 1U	/* TCP_ESTABLISHED, include/net/tcp_states.h */
+
+struct diag_view {
+	struct inet_diag_msg msg;
+	struct tcp_info info;
+	char cc[16];
+};
+
+/* sock_diag's answer for the connected IPv4 socket @fd (an exact GET, as
+ * ss does for one socket): 0, or a negative errno.
+ */
+static int diag_get(int fd, struct diag_view *v)
+{
+	struct sockaddr_in self, peer;
+	socklen_t len = sizeof(self);
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg = {
+		.nlh = {
+			.nlmsg_len = sizeof(msg),
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST,
+		},
+		.req = {
+			.sdiag_family = AF_INET,
+			.sdiag_protocol = IPPROTO_TCP,
+			.idiag_ext = 1 << (INET_DIAG_INFO - 1) |
+				     1 << (INET_DIAG_CONG - 1),
+			.idiag_states = ~0U,
+		},
+	};
+	static char buf[16384];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct rtattr *rta;
+	ssize_t n;
+	int nl, alen;
+
+	memset(v, 0, sizeof(*v));
+	if (getsockname(fd, (struct sockaddr *)&self, &len))
+		return -errno;
+	len = sizeof(peer);
+	if (getpeername(fd, (struct sockaddr *)&peer, &len))
+		return -errno;
+	msg.req.id.idiag_sport = self.sin_port;
+	msg.req.id.idiag_dport = peer.sin_port;
+	msg.req.id.idiag_src[0] = self.sin_addr.s_addr;
+	msg.req.id.idiag_dst[0] = peer.sin_addr.s_addr;
+	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
+	if (nl < 0)
+		return -errno;
+	if (send(nl, &msg, sizeof(msg), 0) != sizeof(msg)) {
+		close(nl);
+		return -EIO;
+	}
+	n = recv(nl, buf, sizeof(buf), 0);
+	close(nl);
+	if (n < (ssize_t)sizeof(*nlh) || !NLMSG_OK(nlh, n))
+		return -EIO;
+	if (nlh->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error ?: -EIO;
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(v->msg)))
+		return -EIO;
+	memcpy(&v->msg, NLMSG_DATA(nlh), sizeof(v->msg));
+	rta = (struct rtattr *)((char *)NLMSG_DATA(nlh) + sizeof(v->msg));
+	alen = nlh->nlmsg_len - NLMSG_LENGTH(sizeof(v->msg));
+	for (; RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+		size_t plen = RTA_PAYLOAD(rta);
+
+		if (rta->rta_type == INET_DIAG_INFO)
+			memcpy(&v->info, RTA_DATA(rta),
+			       plen < sizeof(v->info) ? plen : sizeof(v->info));
+		else if (rta->rta_type == INET_DIAG_CONG)
+			memcpy(v->cc, RTA_DATA(rta),
+			       plen < sizeof(v->cc) - 1 ? plen :
+			       sizeof(v->cc) - 1);
+	}
+	return 0;
+}
+
+/* /proc/net/tcp's line for ports @lport and @rport (a listener shares the
+ * local port of the connections it accepted): state, rx_queue and inode.
+ */
+static bool proc_net_tcp_line(unsigned short lport, unsigned short rport,
+			      unsigned int *state, unsigned int *rxq,
+			      unsigned long *inode)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/net/tcp", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int l, r;
+
+		if (sscanf(line,
+			   " %*d: %*x:%x %*x:%x %x %*x:%x %*x:%*x %*x %*u %*d %lu",
+			   &l, &r, state, rxq, inode) == 5 &&
+		    l == lport && r == rport) {
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The diag and /proc views of @fd, an idle connection with @inq bytes
+ * unread and nothing unacknowledged, against its own TCP_INFO.
+ */
+static void check_diag_view(struct __test_metadata *_metadata, int fd,
+			    int inq)
+{
+	struct tcp_info ti;
+	struct diag_view dv;
+	struct sockaddr_in self, peer;
+	socklen_t len = sizeof(self);
+	unsigned long inode = 0;
+	unsigned int state = 0, rxq = 0;
+	char cc[16] = "";
+	struct stat st;
+
+	ASSERT_EQ(0, fstat(fd, &st));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&self, &len));
+	len = sizeof(peer);
+	ASSERT_EQ(0, getpeername(fd, (struct sockaddr *)&peer, &len));
+	ASSERT_EQ(0, diag_get(fd, &dv));
+	memset(&ti, 0, sizeof(ti));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	len = sizeof(cc) - 1;
+	ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+
+	EXPECT_EQ(LTCP_TEST_ESTABLISHED, dv.msg.idiag_state);
+	EXPECT_EQ((unsigned int)inq, dv.msg.idiag_rqueue);
+	EXPECT_EQ(0U, dv.msg.idiag_wqueue);
+	EXPECT_EQ(st.st_ino, dv.msg.idiag_inode);
+	EXPECT_EQ((unsigned int)getuid(), dv.msg.idiag_uid);
+	EXPECT_STREQ(cc, dv.cc);
+	TH_LOG("diag: cwnd %u rtt %u/%u mss %u/%u acked %llu received %llu segs %u/%u",
+	       dv.info.tcpi_snd_cwnd, dv.info.tcpi_rtt, dv.info.tcpi_rttvar,
+	       dv.info.tcpi_snd_mss, dv.info.tcpi_rcv_mss,
+	       (unsigned long long)dv.info.tcpi_bytes_acked,
+	       (unsigned long long)dv.info.tcpi_bytes_received,
+	       dv.info.tcpi_segs_out, dv.info.tcpi_segs_in);
+#define SAME(f) EXPECT_EQ((unsigned long long)ti.f, \
+			  (unsigned long long)dv.info.f)
+	SAME(tcpi_state);
+	SAME(tcpi_ca_state);
+	SAME(tcpi_retransmits);
+	SAME(tcpi_probes);
+	SAME(tcpi_backoff);
+	SAME(tcpi_options);
+	SAME(tcpi_snd_wscale);
+	SAME(tcpi_rcv_wscale);
+	SAME(tcpi_rto);
+	SAME(tcpi_snd_mss);
+	SAME(tcpi_rcv_mss);
+	SAME(tcpi_unacked);
+	SAME(tcpi_sacked);
+	SAME(tcpi_lost);
+	SAME(tcpi_retrans);
+	SAME(tcpi_pmtu);
+	SAME(tcpi_rtt);
+	SAME(tcpi_rttvar);
+	SAME(tcpi_snd_ssthresh);
+	SAME(tcpi_snd_cwnd);
+	SAME(tcpi_advmss);
+	SAME(tcpi_reordering);
+	SAME(tcpi_rcv_rtt);
+	SAME(tcpi_rcv_space);
+	SAME(tcpi_total_retrans);
+	SAME(tcpi_pacing_rate);
+	SAME(tcpi_max_pacing_rate);
+	SAME(tcpi_bytes_acked);
+	SAME(tcpi_bytes_received);
+	SAME(tcpi_segs_out);
+	SAME(tcpi_segs_in);
+	SAME(tcpi_notsent_bytes);
+	SAME(tcpi_min_rtt);
+	SAME(tcpi_data_segs_in);
+	SAME(tcpi_data_segs_out);
+	SAME(tcpi_delivery_rate);
+	SAME(tcpi_delivered);
+	SAME(tcpi_delivered_ce);
+	SAME(tcpi_bytes_sent);
+	SAME(tcpi_dsack_dups);
+	SAME(tcpi_reord_seen);
+	SAME(tcpi_snd_wnd);
+#undef SAME
+	/* The RTT was measured, the window is open, the bytes counted. */
+	EXPECT_LT(0U, dv.info.tcpi_rtt);
+	EXPECT_LT(0U, dv.info.tcpi_snd_cwnd);
+	EXPECT_LT(0U, dv.info.tcpi_snd_wnd);
+	EXPECT_LE((unsigned long long)inq, dv.info.tcpi_bytes_received);
+
+	ASSERT_TRUE(proc_net_tcp_line(ntohs(self.sin_port),
+				      ntohs(peer.sin_port), &state, &rxq,
+				      &inode));
+	EXPECT_EQ(LTCP_TEST_ESTABLISHED, state);
+	EXPECT_EQ((unsigned int)inq, rxq);
+	EXPECT_EQ(st.st_ino, inode);
+}
+
+static int queued(int fd, int what)
+{
+	int n = -1;
+
+	return ioctl(fd, what, &n) ? -1 : n;
+}
+
+/* A connection from @client_proto to @server_proto over this namespace's
+ * loopback, idle with bytes unread both ways: its diag views at both ends.
+ * Both ends close client first, leaving the client's end in TIME-WAIT.
+ */
+static void diag_pair(struct __test_metadata *_metadata, int client_proto,
+		      int server_proto)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(addr);
+	static char buf[5000];
+	int lfd, client, server, i;
+
+	lfd = socket(AF_INET, SOCK_STREAM, server_proto);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&addr, &len));
+	ASSERT_EQ(0, listen(lfd, 4));
+	client = socket(AF_INET, SOCK_STREAM, client_proto);
+	ASSERT_LE(0, client);
+	ASSERT_EQ(0, connect(client, (struct sockaddr *)&addr, sizeof(addr)));
+	server = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, server);
+	memset(buf, 'd', sizeof(buf));
+	ASSERT_EQ(3000, send(client, buf, 3000, 0));
+	ASSERT_EQ(5000, send(server, buf, 5000, 0));
+	/* Everything in and acknowledged both ways, then past the delayed
+	 * ACKs' timer: an idle connection.
+	 */
+	for (i = 0; i < 150; i++) {
+		if (queued(client, SIOCINQ) == 5000 &&
+		    queued(server, SIOCINQ) == 3000 &&
+		    !queued(client, SIOCOUTQ) && !queued(server, SIOCOUTQ))
+			break;
+		usleep(20000);
+	}
+	ASSERT_GT(150, i);
+	usleep(300000);
+	check_diag_view(_metadata, client, 5000);
+	check_diag_view(_metadata, server, 3000);
+	ASSERT_EQ(5000, recv(client, buf, sizeof(buf), MSG_WAITALL));
+	ASSERT_EQ(3000, recv(server, buf, 3000, MSG_WAITALL));
+	close(client);
+	ASSERT_EQ(0, recv(server, buf, sizeof(buf), 0));
+	close(server);
+	close(lfd);
+}
+
+TEST_F(opt, diag_view)
+{
+	char entries[32] = "";
+	FILE *f;
+
+	diag_pair(_metadata, variant->client_proto, variant->server_proto);
+
+	/* Again in a namespace with an established hash of its own
+	 * (net.ipv4.tcp_child_ehash_entries, Linux 6.1): the kernel's TCP
+	 * then hashes connections there and looks them up there, diag and
+	 * /proc/net/tcp included, and purges TIME-WAIT sockets from it when
+	 * the namespace goes (the client's end above lingers there).
+	 */
+	f = fopen("/proc/sys/net/ipv4/tcp_child_ehash_entries", "w");
+	ASSERT_NE(NULL, f);
+	fputs("1024", f);
+	ASSERT_EQ(0, fclose(f));
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, system("/usr/sbin/ip link set lo up"));
+	f = fopen("/proc/sys/net/ipv4/tcp_ehash_entries", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(entries, sizeof(entries), f));
+	fclose(f);
+	ASSERT_EQ(1024, atoi(entries));	/* its own, not the global one */
+	diag_pair(_metadata, variant->client_proto, variant->server_proto);
 }
 
 /* What queued bulk data costs the sender's buffer (SO_MEMINFO's
