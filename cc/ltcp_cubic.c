@@ -145,6 +145,7 @@ struct ltcp_cubic {
 	u16 rtt_samples;
 	u8 css_rounds_done;
 	u8 hs_state;
+	u8 undo_hs_state;	/* before the last reduction */
 };
 
 /*
@@ -218,6 +219,7 @@ static void ltcp_cubic_init(struct sock *sk)
 	memset(ca, 0, sizeof(*ca));
 	ltcp_cubic_hs_reset(ca, tcp_sk(sk));
 	ca->hs_state = READ_ONCE(cubic_hystart) ? HS_SS : HS_DONE;
+	ca->undo_hs_state = ca->hs_state;
 }
 
 /*
@@ -392,6 +394,7 @@ static u32 ltcp_cubic_ssthresh(struct sock *sk)
 
 	ca->cwnd_prior = cwnd;
 	ca->t_epoch = 0;
+	ca->undo_hs_state = ca->hs_state;
 	ca->hs_state = HS_DONE;		/* RFC 9406 section 4.2: loss or ECE */
 
 	/*
@@ -410,6 +413,10 @@ static u32 ltcp_cubic_undo_cwnd(struct sock *sk)
 	u32 cwnd = tcp_snd_cwnd(tp);
 	u32 restore = ca->cwnd_prior;
 
+	/* A spurious loss did not end the initial slow start: HyStart++
+	 * goes on where it was once ssthresh is back (RFC 9406 section 4.3).
+	 */
+	ca->hs_state = ca->undo_hs_state;
 	if (cwnd >= restore)
 		return cwnd;
 
@@ -435,7 +442,6 @@ static void ltcp_cubic_set_state(struct sock *sk, u8 new_state)
 	if (new_state == TCP_CA_Loss) {
 		ca->t_epoch = 0;
 		ca->w_max = 0;
-		ca->hs_state = HS_DONE;
 	}
 }
 
@@ -527,13 +533,16 @@ static void ltcp_cubic_pkts_acked(struct sock *sk,
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct ltcp_cubic *ca = inet_csk_ca(sk);
 
-	if (ca->hs_state == HS_DONE)
+	/*
+	 * RFC 9406 section 4.3: HyStart++ is for the initial slow start,
+	 * while ssthresh has its initial, infinite value. A loss or a
+	 * timeout ends it, but an undone one (a spurious retransmission,
+	 * RFC 3522, 5682, 3708) puts ssthresh back and with it the initial
+	 * slow start, HyStart++ included: so its state is only paused here,
+	 * not ended.
+	 */
+	if (ca->hs_state == HS_DONE || !tcp_in_initial_slowstart(tp))
 		return;
-	/* RFC 9406 section 4.3: only the initial slow start uses HyStart++ */
-	if (!tcp_in_initial_slowstart(tp)) {
-		ca->hs_state = HS_DONE;
-		return;
-	}
 
 	if (sample->rtt_us > 0) {
 		ca->cur_round_min_rtt = min_t(u32, ca->cur_round_min_rtt,

@@ -27,6 +27,16 @@
  *			arrives and the peer reports it with a D-SACK
  *			(RFC 3708): TcpExtTCPDSACKUndo, ssthresh restored,
  *			the state Open.
+ * hystart_after_undo	ltcp_cubic: after a spurious RTO is undone the
+ *			connection is back in its initial slow start
+ *			(ssthresh infinite), where HyStart++ applies (RFC
+ *			9406 section 4.3). The peer then acknowledges each
+ *			round of data later than the one before, as a queue
+ *			building up would: HyStart++ must see the RTT rise,
+ *			go through Conservative Slow Start and leave slow
+ *			start without a loss (ssthresh finite, nothing
+ *			resent). ltcp_cubic used to switch HyStart++ off for
+ *			good at the RTO, undone or not.
  *
  * The loss probe is off (early_retrans 0) in the timeout cases so that
  * the RTO is the first retransmission. Both stacks also run F-RTO
@@ -223,6 +233,67 @@ TEST_F(undo, spurious_fast_retransmit)
 	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 	EXPECT_EQ(undos + 1, peer_env_tcpext("TCPFullUndo"));
+}
+
+/*
+ * One round: the data segments the stack sends until it is quiet for
+ * 30 ms, then, @delay_ms later, one ACK for each. Returns their number.
+ */
+static int ack_round(struct peer_conn *c, unsigned int delay_ms)
+{
+	static u32 ends[512];
+	int n = 0, r, i;
+
+	while ((r = peer_recv(c, 30)) > 0)
+		if (c->last_seg.len && n < (int)ARRAY_SIZE(ends))
+			ends[n++] = c->last_seg.end;
+	if (r < 0)
+		return -1;
+	usleep(delay_ms * 1000);
+	for (i = 0; i < n; i++)
+		if (peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,TS>",
+			      ends[i]))
+			return -1;
+	return n;
+}
+
+TEST_F(undo, hystart_after_undo)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	static char buf[1500 * SEGLEN];
+	int sndbuf = 4 << 20, round, n, total = 0;
+	struct tcp_info info;
+	u32 retrans;
+
+	if (!e->ready)
+		return;
+	no_tlp(_metadata, e);
+	send_flight(_metadata, e, variant->family, &self->ts_orig);
+	if (setsockopt(e->fd, IPPROTO_TCP, TCP_CONGESTION, "ltcp_cubic", 10))
+		SKIP(return, "no ltcp_cubic (%s)", strerror(errno));
+	ASSERT_EQ(0, setsockopt(e->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+				sizeof(sndbuf)));
+	ASSERT_EQ(0, peer_expect(c, SEG, seg_start(1), seg_start(2)));
+	ASSERT_EQ(0, ack_all(c, self->ts_orig));
+	peer_env_info(_metadata, e->fd, &info, 20000);
+	ASSERT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh) TH_LOG("not undone");
+	retrans = info.tcpi_total_retrans;
+
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
+	for (round = 0; round < 10; round++) {
+		n = ack_round(c, 20 + 15 * round);
+		ASSERT_LT(0, n) TH_LOG("round %d: nothing sent", round);
+		total += n;
+		peer_env_info(_metadata, e->fd, &info, 20000);
+		TH_LOG("round %d: %d segments, cwnd %u, ssthresh %u", round,
+		       n, info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh);
+	}
+	ASSERT_GT((int)ARRAY_SIZE(buf) / SEGLEN, total);
+	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+	EXPECT_EQ(retrans, info.tcpi_total_retrans);
+	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
 }
 
 TEST_F(undo, dsack_undo)
