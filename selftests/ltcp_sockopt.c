@@ -535,6 +535,13 @@ static bool proc_net_tcp_line(unsigned short lport, unsigned short rport,
 	return found;
 }
 
+/* One tcp_info field: the socket's own value and the diag view's. */
+static void same(struct __test_metadata *_metadata, const char *field,
+		 unsigned long long own, unsigned long long diag)
+{
+	EXPECT_EQ(own, diag) TH_LOG("tcpi_%s", field);
+}
+
 /* The diag and /proc views of @fd, an idle connection with @inq bytes
  * unread and nothing unacknowledged, against its own TCP_INFO.
  */
@@ -573,51 +580,48 @@ static void check_diag_view(struct __test_metadata *_metadata, int fd,
 	       (unsigned long long)dv.info.tcpi_bytes_acked,
 	       (unsigned long long)dv.info.tcpi_bytes_received,
 	       dv.info.tcpi_segs_out, dv.info.tcpi_segs_in);
-#define SAME(f) EXPECT_EQ((unsigned long long)ti.f, \
-			  (unsigned long long)dv.info.f)
-	SAME(tcpi_state);
-	SAME(tcpi_ca_state);
-	SAME(tcpi_retransmits);
-	SAME(tcpi_probes);
-	SAME(tcpi_backoff);
-	SAME(tcpi_options);
-	SAME(tcpi_snd_wscale);
-	SAME(tcpi_rcv_wscale);
-	SAME(tcpi_rto);
-	SAME(tcpi_snd_mss);
-	SAME(tcpi_rcv_mss);
-	SAME(tcpi_unacked);
-	SAME(tcpi_sacked);
-	SAME(tcpi_lost);
-	SAME(tcpi_retrans);
-	SAME(tcpi_pmtu);
-	SAME(tcpi_rtt);
-	SAME(tcpi_rttvar);
-	SAME(tcpi_snd_ssthresh);
-	SAME(tcpi_snd_cwnd);
-	SAME(tcpi_advmss);
-	SAME(tcpi_reordering);
-	SAME(tcpi_rcv_rtt);
-	SAME(tcpi_rcv_space);
-	SAME(tcpi_total_retrans);
-	SAME(tcpi_pacing_rate);
-	SAME(tcpi_max_pacing_rate);
-	SAME(tcpi_bytes_acked);
-	SAME(tcpi_bytes_received);
-	SAME(tcpi_segs_out);
-	SAME(tcpi_segs_in);
-	SAME(tcpi_notsent_bytes);
-	SAME(tcpi_min_rtt);
-	SAME(tcpi_data_segs_in);
-	SAME(tcpi_data_segs_out);
-	SAME(tcpi_delivery_rate);
-	SAME(tcpi_delivered);
-	SAME(tcpi_delivered_ce);
-	SAME(tcpi_bytes_sent);
-	SAME(tcpi_dsack_dups);
-	SAME(tcpi_reord_seen);
-	SAME(tcpi_snd_wnd);
-#undef SAME
+	same(_metadata, "state", ti.tcpi_state, dv.info.tcpi_state);
+	same(_metadata, "ca_state", ti.tcpi_ca_state, dv.info.tcpi_ca_state);
+	same(_metadata, "retransmits", ti.tcpi_retransmits, dv.info.tcpi_retransmits);
+	same(_metadata, "probes", ti.tcpi_probes, dv.info.tcpi_probes);
+	same(_metadata, "backoff", ti.tcpi_backoff, dv.info.tcpi_backoff);
+	same(_metadata, "options", ti.tcpi_options, dv.info.tcpi_options);
+	same(_metadata, "snd_wscale", ti.tcpi_snd_wscale, dv.info.tcpi_snd_wscale);
+	same(_metadata, "rcv_wscale", ti.tcpi_rcv_wscale, dv.info.tcpi_rcv_wscale);
+	same(_metadata, "rto", ti.tcpi_rto, dv.info.tcpi_rto);
+	same(_metadata, "snd_mss", ti.tcpi_snd_mss, dv.info.tcpi_snd_mss);
+	same(_metadata, "rcv_mss", ti.tcpi_rcv_mss, dv.info.tcpi_rcv_mss);
+	same(_metadata, "unacked", ti.tcpi_unacked, dv.info.tcpi_unacked);
+	same(_metadata, "sacked", ti.tcpi_sacked, dv.info.tcpi_sacked);
+	same(_metadata, "lost", ti.tcpi_lost, dv.info.tcpi_lost);
+	same(_metadata, "retrans", ti.tcpi_retrans, dv.info.tcpi_retrans);
+	same(_metadata, "pmtu", ti.tcpi_pmtu, dv.info.tcpi_pmtu);
+	same(_metadata, "rtt", ti.tcpi_rtt, dv.info.tcpi_rtt);
+	same(_metadata, "rttvar", ti.tcpi_rttvar, dv.info.tcpi_rttvar);
+	same(_metadata, "snd_ssthresh", ti.tcpi_snd_ssthresh, dv.info.tcpi_snd_ssthresh);
+	same(_metadata, "snd_cwnd", ti.tcpi_snd_cwnd, dv.info.tcpi_snd_cwnd);
+	same(_metadata, "advmss", ti.tcpi_advmss, dv.info.tcpi_advmss);
+	same(_metadata, "reordering", ti.tcpi_reordering, dv.info.tcpi_reordering);
+	same(_metadata, "rcv_rtt", ti.tcpi_rcv_rtt, dv.info.tcpi_rcv_rtt);
+	same(_metadata, "rcv_space", ti.tcpi_rcv_space, dv.info.tcpi_rcv_space);
+	same(_metadata, "total_retrans", ti.tcpi_total_retrans, dv.info.tcpi_total_retrans);
+	same(_metadata, "pacing_rate", ti.tcpi_pacing_rate, dv.info.tcpi_pacing_rate);
+	same(_metadata, "max_pacing_rate", ti.tcpi_max_pacing_rate, dv.info.tcpi_max_pacing_rate);
+	same(_metadata, "bytes_acked", ti.tcpi_bytes_acked, dv.info.tcpi_bytes_acked);
+	same(_metadata, "bytes_received", ti.tcpi_bytes_received, dv.info.tcpi_bytes_received);
+	same(_metadata, "segs_out", ti.tcpi_segs_out, dv.info.tcpi_segs_out);
+	same(_metadata, "segs_in", ti.tcpi_segs_in, dv.info.tcpi_segs_in);
+	same(_metadata, "notsent_bytes", ti.tcpi_notsent_bytes, dv.info.tcpi_notsent_bytes);
+	same(_metadata, "min_rtt", ti.tcpi_min_rtt, dv.info.tcpi_min_rtt);
+	same(_metadata, "data_segs_in", ti.tcpi_data_segs_in, dv.info.tcpi_data_segs_in);
+	same(_metadata, "data_segs_out", ti.tcpi_data_segs_out, dv.info.tcpi_data_segs_out);
+	same(_metadata, "delivery_rate", ti.tcpi_delivery_rate, dv.info.tcpi_delivery_rate);
+	same(_metadata, "delivered", ti.tcpi_delivered, dv.info.tcpi_delivered);
+	same(_metadata, "delivered_ce", ti.tcpi_delivered_ce, dv.info.tcpi_delivered_ce);
+	same(_metadata, "bytes_sent", ti.tcpi_bytes_sent, dv.info.tcpi_bytes_sent);
+	same(_metadata, "dsack_dups", ti.tcpi_dsack_dups, dv.info.tcpi_dsack_dups);
+	same(_metadata, "reord_seen", ti.tcpi_reord_seen, dv.info.tcpi_reord_seen);
+	same(_metadata, "snd_wnd", ti.tcpi_snd_wnd, dv.info.tcpi_snd_wnd);
 	/* The RTT was measured, the window is open, the bytes counted. */
 	EXPECT_LT(0U, dv.info.tcpi_rtt);
 	EXPECT_LT(0U, dv.info.tcpi_snd_cwnd);
