@@ -23,6 +23,7 @@
 
 #include "kselftest_harness.h"
 #include "ltcp.h"
+#include "ltcp_diag.h"
 
 FIXTURE(conn) {
 	int listener;	/* the peer's listening socket */
@@ -271,8 +272,6 @@ TEST_F(conn, disconnect_then_listen)
  */
 static int sock_destroy(int fd)
 {
-	struct sockaddr_in self, peer;
-	socklen_t len = sizeof(self);
 	struct {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
@@ -294,17 +293,9 @@ static int sock_destroy(int fd)
 	} ack;
 	int nl, ret;
 
-	if (getsockname(fd, (struct sockaddr *)&self, &len))
-		return -errno;
-	len = sizeof(peer);
-	if (getpeername(fd, (struct sockaddr *)&peer, &len))
-		return -errno;
-	msg.req.id.idiag_sport = self.sin_port;
-	msg.req.id.idiag_dport = peer.sin_port;
-	msg.req.id.idiag_src[0] = self.sin_addr.s_addr;
-	msg.req.id.idiag_dst[0] = peer.sin_addr.s_addr;
-	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	ret = ltcp_diag_sockid(fd, &msg.req.id);
+	if (ret)
+		return ret;
 	nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
 	if (nl < 0)
 		return -errno;

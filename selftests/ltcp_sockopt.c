@@ -38,6 +38,7 @@
 
 #include "kselftest_harness.h"
 #include "ltcp.h"
+#include "ltcp_diag.h"
 
 FIXTURE(opt) {
 	int listener;
@@ -121,10 +122,15 @@ static long fill(int fd)
 	return total;
 }
 
-/* Is there a socket with local port @port in TCP state @st (hex, as in
- * /proc/net/tcp: 05 is FIN-WAIT-2)?
+/*
+ * /proc/net/tcp's line for local port @lport, and remote port @rport unless
+ * it is 0 (a listener shares the local port of the connections it
+ * accepted), in TCP state @st unless it is -1 (hex there: 05 is
+ * FIN-WAIT-2): its state, rx_queue and inode, when found.
  */
-static bool in_proc_net_tcp(unsigned short port, int st)
+static bool proc_net_tcp_line(unsigned short lport, unsigned short rport,
+			      int st, unsigned int *state, unsigned int *rxq,
+			      unsigned long *inode)
 {
 	char line[256];
 	bool found = false;
@@ -132,15 +138,26 @@ static bool in_proc_net_tcp(unsigned short port, int st)
 
 	if (!f)
 		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int lport, state;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned int l, r;
 
-		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x", &lport, &state) == 2 &&
-		    lport == port && (int)state == st)
-			found = true;
+		found = sscanf(line,
+			       " %*d: %*x:%x %*x:%x %x %*x:%x %*x:%*x %*x %*u %*d %lu",
+			       &l, &r, state, rxq, inode) == 5 &&
+			l == lport && (!rport || r == rport) &&
+			(st < 0 || (int)*state == st);
 	}
 	fclose(f);
 	return found;
+}
+
+/* Is there a socket with local port @port in TCP state @st? */
+static bool in_proc_net_tcp(unsigned short port, int st)
+{
+	unsigned int state, rxq;
+	unsigned long inode;
+
+	return proc_net_tcp_line(port, 0, st, &state, &rxq, &inode);
 }
 
 FIXTURE_SETUP(opt)
@@ -437,8 +454,6 @@ struct diag_view {
  */
 static int diag_get(int fd, struct diag_view *v)
 {
-	struct sockaddr_in self, peer;
-	socklen_t len = sizeof(self);
 	struct {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
@@ -460,20 +475,12 @@ static int diag_get(int fd, struct diag_view *v)
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct rtattr *rta;
 	ssize_t n;
-	int nl, alen;
+	int nl, alen, ret;
 
 	memset(v, 0, sizeof(*v));
-	if (getsockname(fd, (struct sockaddr *)&self, &len))
-		return -errno;
-	len = sizeof(peer);
-	if (getpeername(fd, (struct sockaddr *)&peer, &len))
-		return -errno;
-	msg.req.id.idiag_sport = self.sin_port;
-	msg.req.id.idiag_dport = peer.sin_port;
-	msg.req.id.idiag_src[0] = self.sin_addr.s_addr;
-	msg.req.id.idiag_dst[0] = peer.sin_addr.s_addr;
-	msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-	msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	ret = ltcp_diag_sockid(fd, &msg.req.id);
+	if (ret)
+		return ret;
 	nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
 	if (nl < 0)
 		return -errno;
@@ -505,34 +512,6 @@ static int diag_get(int fd, struct diag_view *v)
 			       sizeof(v->cc) - 1);
 	}
 	return 0;
-}
-
-/* /proc/net/tcp's line for ports @lport and @rport (a listener shares the
- * local port of the connections it accepted): state, rx_queue and inode.
- */
-static bool proc_net_tcp_line(unsigned short lport, unsigned short rport,
-			      unsigned int *state, unsigned int *rxq,
-			      unsigned long *inode)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/net/tcp", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int l, r;
-
-		if (sscanf(line,
-			   " %*d: %*x:%x %*x:%x %x %*x:%x %*x:%*x %*x %*u %*d %lu",
-			   &l, &r, state, rxq, inode) == 5 &&
-		    l == lport && r == rport) {
-			found = true;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
 }
 
 /* One tcp_info field: the socket's own value and the diag view's. */
@@ -629,7 +608,7 @@ static void check_diag_view(struct __test_metadata *_metadata, int fd,
 	EXPECT_LE((unsigned long long)inq, dv.info.tcpi_bytes_received);
 
 	ASSERT_TRUE(proc_net_tcp_line(ntohs(self.sin_port),
-				      ntohs(peer.sin_port), &state, &rxq,
+				      ntohs(peer.sin_port), -1, &state, &rxq,
 				      &inode));
 	EXPECT_EQ(LTCP_TEST_ESTABLISHED, state);
 	EXPECT_EQ((unsigned int)inq, rxq);
