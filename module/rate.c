@@ -60,7 +60,8 @@ void ltcp_rate_skb_sent(struct sock *sk, struct sk_buff *skb)
  * @rs: the sample being built for this ACK
  *
  * Section 3.3 "Upon receiving an ACK": the segment sent last among those
- * this ACK delivers defines the sample.
+ * this ACK delivers defines the sample (UpdateRateSample() and
+ * IsNewestPacket()).
  */
 void ltcp_rate_skb_delivered(struct sock *sk, struct sk_buff *skb,
 			     struct rate_sample *rs)
@@ -72,10 +73,18 @@ void ltcp_rate_skb_delivered(struct sock *sk, struct sk_buff *skb,
 	if (!cb->tx.sent)
 		return;
 	cb->tx.sent = 0;
-	if (rs->prior_delivered &&
-	    !ltcp_after(cb->tx.delivered, rs->prior_delivered))
-		return;
 	sent_us = ltcp_rate_us(tp->tcp_mstamp, cb->tx_us);
+	/* Is this the newest segment so far? Sent later than the one the
+	 * sample holds (whose send time first_tx_mstamp now is), or at the
+	 * same time but further in sequence. Segments sent between two
+	 * ACKs share their delivery state: the last sent of them gives
+	 * the longest send interval.
+	 */
+	if (rs->prior_mstamp &&
+	    (sent_us < tp->first_tx_mstamp ||
+	     (sent_us == tp->first_tx_mstamp &&
+	      !ltcp_after(cb->end_seq, rs->last_end_seq))))
+		return;
 	rs->prior_delivered = cb->tx.delivered;
 	rs->prior_delivered_ce = cb->tx.delivered_ce;
 	rs->prior_mstamp = ltcp_rate_us(tp->tcp_mstamp, cb->tx.delivered_us);
