@@ -49,6 +49,9 @@
 #                     "cubic bbr"); scenario 6 is always dctcp
 #   CCEVAL_RATE_MBIT, CCEVAL_RTT_MS  the path (50, 40)
 #   CCEVAL_HTB_BURST  the shaper's bucket in bytes (default 10 ms of the rate)
+#   CCEVAL_MODPARAMS  module parameters to set after loading, words of the
+#                     form module.parameter=value (e.g.
+#                     "ltcp_bbr.packet_conservation=0"), recorded in meta.tsv
 #   CCEVAL_GIT, CCEVAL_ACCEL  recorded in meta.tsv (scripts/cc-eval sets them)
 set -eu
 . /ltcp/selftests/ltcp_lib.sh
@@ -89,6 +92,12 @@ rm -f "$raw"/*
 modprobe ltcp || die "modprobe ltcp"
 for m in tcp_bbr tcp_dctcp ltcp_cubic ltcp_bbr ltcp_dctcp; do
 	modprobe "$m" || die "modprobe $m"
+done
+for p in ${CCEVAL_MODPARAMS:-}; do
+	param=/sys/module/${p%%.*}/parameters/${p#*.}
+	param=${param%%=*}
+	[ -w "$param" ] || die "no writable module parameter ${p%%=*}"
+	echo "${p#*=}" >"$param" || die "cannot set $p"
 done
 # A namespace other than the initial one may only make an algorithm its
 # default once the initial namespace allows it (put back on exit: the
@@ -260,6 +269,7 @@ run_one() {
 		"$runs" "$secs" "$fair_secs" "$stagger"
 	printf 'rate_mbit\t%s\nrtt_ms\t%s\nbdp_packets\t%s\nstacks\t%s\nhtb_burst\t%s\n' \
 		"$rate" "$rtt" "$bdp_pkts" "$stacks" "$htb_burst"
+	printf 'modparams\t%s\n' "${CCEVAL_MODPARAMS:-}"
 	for c in 1 2 3 4a 4b 5 6a 6b; do
 		printf 'case\t%s\t%s\t%s\n' "$c" "${what[$c]}" "${leaf[$c]}"
 	done
