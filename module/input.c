@@ -680,8 +680,6 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (lsk->in_recovery && !ltcp_ca_owns_cwnd(sk))
 		ltcp_prr_ack(sk, tp->delivered - prior_delivered);
-	if (entered)
-		ltcp_recovery_retransmit(sk);
 
 	if (ca_flags & CA_ACK_ECE) {
 		/* RFC 3168 6.1.2; what it acknowledged was CE-marked
@@ -710,6 +708,13 @@ static bool ltcp_ack(struct sock *sk, struct sk_buff *skb,
 		else if (!tp->packets_out)
 			inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
 	}
+	/* The fast retransmit goes once the congestion control has seen
+	 * the ACK, as in Linux: cong_control() (BBR) reads the data in
+	 * flight before it, and the segment records this ACK's delivery
+	 * state for its rate sample.
+	 */
+	if (entered)
+		ltcp_recovery_retransmit(sk);
 	ltcp_push_pending(sk);
 	/* RFC 8985 section 6.3: the RACK timer for the segments whose time
 	 * is not up yet, in place of the RTO or loss probe.

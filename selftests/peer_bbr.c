@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peer_bbr: ltcp_bbr (draft-ietf-ccwg-bbr-06) on the wire, on the kernel's
+ * TCP and on ltcp: the module is the same, so both stacks must send the
+ * same segments.
+ *
+ * The stack under test accepts a connection from the scripted peer (MSS
+ * 1000, sackOK, no timestamps, a 128000-byte window), switches to
+ * ltcp_bbr and has 60 segments to send; loss recovery is RFC 6675's alone
+ * (no RACK, TLP or F-RTO), so that three SACKed segments start it.
+ *
+ * The first flight (IW10) loses its first segment: the peer SACKs
+ * segments 2..4, which starts fast recovery in Startup. What cwnd does
+ * then is the module's parameter packet_conservation (Documentation/
+ * cc.rst, "Deviations from the draft"); each test sets it and puts it
+ * back:
+ *
+ * startup_recovery_grows	packet_conservation=N, -06: the draft has no
+ *			cwnd rule of its own for fast recovery (5.6.4.4:
+ *			the model's response of 5.5.10 only), so Startup's
+ *			cwnd grows by what the ACK delivered, 10 + 3 = 13
+ *			(5.6.4.6, InitialCwnd not yet delivered): the stack
+ *			resends segment 1 and sends six new ones (13 - 6 in
+ *			flight - the resend).
+ * startup_recovery_conserves	packet_conservation=Y (the default): cwnd
+ *			= inflight + delivered = 6 + 3 = 9 at recovery's
+ *			first ACK, the resend and two new segments. Under
+ *			random loss, with a recovery nearly every round,
+ *			this holds Startup's cwnd still (cc-eval scenario
+ *			4a: Documentation/cc.rst).
+ *
+ * LTCP_PEER_PROTO as in peer_kernel_tcp. Needs root, a network namespace
+ * per test and TUN: run it in the test VM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ltcp.h"
+#include "peer.h"
+#include "peer_env.h"
+
+#define MSS		1000
+#define NSEG		60
+#define IW		10
+#define QUIET_MS	30	/* what the stack sends for an ACK comes sooner */
+
+#define SEG		"[P]. %u:%u(1000) ack 1"
+
+static u32 seg_start(int i)
+{
+	return 1 + (i - 1) * MSS;
+}
+
+FIXTURE(bbr) {
+	struct peer_env e;
+};
+
+FIXTURE_VARIANT(bbr) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(bbr, ipv4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(bbr, ipv6) {
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(bbr)
+{
+	peer_env_setup_rfc6675(_metadata, &self->e, variant->family);
+}
+
+FIXTURE_TEARDOWN(bbr)
+{
+	peer_env_teardown(&self->e);
+}
+
+static const char conservation[] =
+	"/sys/module/ltcp_bbr/parameters/packet_conservation";
+
+/* The module's packet_conservation: 'Y', 'N', or 0 if not loaded. */
+static char get_conservation(void)
+{
+	char v = 0;
+	FILE *f = fopen(conservation, "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, " %c", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+static int set_conservation(char v)
+{
+	FILE *f = fopen(conservation, "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = fprintf(f, "%c\n", v) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/*
+ * Fast recovery in Startup after IW10 lost its first segment: @resent,
+ * @fresh the segments the stack sends for the SACK of 2..4, *@info after.
+ */
+static void startup_recovery(struct __test_metadata *_metadata,
+			     struct peer_env *e, int family, int *resent,
+			     int *fresh, struct tcp_info *info)
+{
+	struct peer_conn *c = &e->c;
+	int one = 1, sndbuf = 1 << 20, i, r;
+	static char buf[NSEG * MSS];
+
+	*resent = 0;
+	*fresh = 0;
+	peer_env_listen(_metadata, e, family);
+	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
+			       MSS));
+	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000"));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_CONGESTION,
+				"ltcp_bbr", 8));
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(e->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				sizeof(sndbuf)));
+	memset(buf, 'b', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  send(e->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	for (i = 1; i <= IW; i++)
+		ASSERT_EQ(0, peer_expect(c, SEG, seg_start(i),
+					 seg_start(i) + MSS));
+	ASSERT_EQ(0, peer_expect_none(c, QUIET_MS));
+
+	/* Segment 1 lost: 2..4 SACKed, three duplicate ACKs' worth. */
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000 <nop,nop,sack %u:%u>",
+			       seg_start(2), seg_start(5)));
+	while ((r = peer_recv(c, QUIET_MS)) > 0) {
+		if (!c->last_seg.len)
+			continue;
+		if (c->last_seg.seq == seg_start(1))
+			(*resent)++;
+		else if (c->last_seg.seq >= seg_start(IW + 1))
+			(*fresh)++;
+	}
+	ASSERT_LE(0, r);
+	peer_env_info(_metadata, e->fd, info, 0);
+	TH_LOG("after the SACK: resent %d, new %d, cwnd %u, state %u",
+	       *resent, *fresh, info->tcpi_snd_cwnd, info->tcpi_ca_state);
+}
+
+/* Runs the case with packet_conservation @v, then puts it back. */
+static void run_case(struct __test_metadata *_metadata, struct peer_env *e,
+		     int family, char v, int *resent, int *fresh,
+		     struct tcp_info *info)
+{
+	char was = get_conservation();
+
+	if (!was)
+		SKIP(return, "ltcp_bbr is not loaded");
+	ASSERT_EQ(0, set_conservation(v));
+	startup_recovery(_metadata, e, family, resent, fresh, info);
+	ASSERT_EQ(0, set_conservation(was));
+}
+
+TEST_F(bbr, startup_recovery_grows)
+{
+	int resent = -1, fresh = -1;
+	struct tcp_info info = {};
+
+	if (!self->e.ready)
+		return;
+	run_case(_metadata, &self->e, variant->family, 'N', &resent, &fresh,
+		 &info);
+	if (resent < 0)
+		return;
+	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
+	EXPECT_EQ(1, resent);
+	/* cwnd + delivered; in flight: IW - 3 SACKed - 1 lost */
+	EXPECT_EQ(IW + 3U, info.tcpi_snd_cwnd);
+	EXPECT_EQ(IW + 3 - (IW - 4) - 1, fresh);
+}
+
+TEST_F(bbr, startup_recovery_conserves)
+{
+	int resent = -1, fresh = -1;
+	struct tcp_info info = {};
+
+	if (!self->e.ready)
+		return;
+	run_case(_metadata, &self->e, variant->family, 'Y', &resent, &fresh,
+		 &info);
+	if (resent < 0)
+		return;
+	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
+	EXPECT_EQ(1, resent);
+	/* inflight + delivered */
+	EXPECT_EQ(IW - 4 + 3U, info.tcpi_snd_cwnd);
+	EXPECT_EQ(IW - 4 + 3 - (IW - 4) - 1, fresh);
+}
+
+TEST_HARNESS_MAIN
