@@ -178,12 +178,17 @@ static void load_bbr(void)
 	close(fd);
 }
 
-/* Runs the case with packet_conservation @v, then puts it back. */
+/*
+ * The case with packet_conservation @v (put back after): recovery, one
+ * resend, cwnd @want_cwnd and what it leaves for new segments: in flight
+ * were IW - 3 SACKed - 1 lost, then the resend.
+ */
 static void run_case(struct __test_metadata *_metadata, struct peer_env *e,
-		     int family, char v, int *resent, int *fresh,
-		     struct tcp_info *info)
+		     int family, char v, u32 want_cwnd)
 {
 	char was = get_conservation();
+	int resent = -1, fresh = -1;
+	struct tcp_info info = {};
 
 	if (!was) {
 		load_bbr();
@@ -192,44 +197,26 @@ static void run_case(struct __test_metadata *_metadata, struct peer_env *e,
 	if (!was)
 		SKIP(return, "no ltcp_bbr (%s)", strerror(errno));
 	ASSERT_EQ(0, set_conservation(v));
-	startup_recovery(_metadata, e, family, resent, fresh, info);
+	startup_recovery(_metadata, e, family, &resent, &fresh, &info);
 	ASSERT_EQ(0, set_conservation(was));
+	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
+	EXPECT_EQ(1, resent);
+	EXPECT_EQ(want_cwnd, info.tcpi_snd_cwnd);
+	EXPECT_EQ((int)want_cwnd - (IW - 4) - 1, fresh);
 }
 
+/* -06: cwnd + delivered */
 TEST_F(bbr, startup_recovery_grows)
 {
-	int resent = -1, fresh = -1;
-	struct tcp_info info = {};
-
-	if (!self->e.ready)
-		return;
-	run_case(_metadata, &self->e, variant->family, 'N', &resent, &fresh,
-		 &info);
-	if (resent < 0)
-		return;
-	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
-	EXPECT_EQ(1, resent);
-	/* cwnd + delivered; in flight: IW - 3 SACKed - 1 lost */
-	EXPECT_EQ(IW + 3U, info.tcpi_snd_cwnd);
-	EXPECT_EQ(IW + 3 - (IW - 4) - 1, fresh);
+	if (self->e.ready)
+		run_case(_metadata, &self->e, variant->family, 'N', IW + 3);
 }
 
+/* packet conservation: inflight + delivered */
 TEST_F(bbr, startup_recovery_conserves)
 {
-	int resent = -1, fresh = -1;
-	struct tcp_info info = {};
-
-	if (!self->e.ready)
-		return;
-	run_case(_metadata, &self->e, variant->family, 'Y', &resent, &fresh,
-		 &info);
-	if (resent < 0)
-		return;
-	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
-	EXPECT_EQ(1, resent);
-	/* inflight + delivered */
-	EXPECT_EQ(IW - 4 + 3U, info.tcpi_snd_cwnd);
-	EXPECT_EQ(IW - 4 + 3 - (IW - 4) - 1, fresh);
+	if (self->e.ready)
+		run_case(_metadata, &self->e, variant->family, 'Y', IW - 4 + 3);
 }
 
 TEST_HARNESS_MAIN
