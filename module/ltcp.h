@@ -218,7 +218,6 @@ struct ltcp_rack {
  * @fin_queued: close() or shutdown(SHUT_WR) queued our FIN
  * @urg_mode: send(MSG_OOB) set tcp_sock.snd_up (SND.UP) and it is not
  *	acknowledged yet: segments before it carry URG (urgent.c)
- * @pacing_idle: the write queue ran empty since the last paced departure
  * @data_rcvtime: jiffies when data last arrived, to tell an interactive
  *	exchange (our data follows the peer's quickly) from the rest
  * @ca_holder: the kernel TCP socket that looked up and holds the congestion
@@ -281,7 +280,6 @@ struct ltcp_sock {
 	u8 sack_fresh;
 	u8 in_recovery:1,
 	   fin_queued:1,
-	   pacing_idle:1,
 	   sacked_any:1,
 	   urg_mode:1,
 	   undo_armed:1,

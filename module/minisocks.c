@@ -344,7 +344,6 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	ltcp_rack_init(newsk);
 	newtp->reordering = READ_ONCE(ltcp_net(sock_net(newsk))->reordering);
 	newlsk->fin_queued = 0;
-	newlsk->pacing_idle = 0;
 	newlsk->data_rcvtime = 0;
 	inet_csk_exit_pingpong_mode(newsk);
 	newlsk->ts_offset = lreq->ts_offset;

@@ -736,10 +736,8 @@ void ltcp_push_pending(struct sock *sk)
 	if (failed && !tp->packets_out && !inet_csk(sk)->icsk_pending)
 		inet_csk_reset_xmit_timer(sk, ICSK_TIME_PROBE0,
 					  inet_csk(sk)->icsk_rto, LTCP_RTO_MAX);
-	if (!lsk->send_head) {
+	if (!lsk->send_head)
 		ltcp_rate_check_app_limited(sk);
-		lsk->pacing_idle = 1;
-	}
 	tp->is_cwnd_limited = tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp);
 	if (tp->packets_out > tp->max_packets_out)
 		tp->max_packets_out = tp->packets_out;

@@ -35,9 +35,6 @@ static u64 ltcp_pacing_slack_ns(const struct sock *sk)
 	return NSEC_PER_SEC >> READ_ONCE(sk->sk_pacing_shift);
 }
 
-/* Slack periods of lateness made up for (about 10 ms). */
-#define LTCP_PACING_CATCHUP	10
-
 /*
  * Who paces the socket. The fq qdisc publishes SK_PACING_FQ with a release
  * store from the transmit path, a congestion control SK_PACING_NEEDED with
@@ -181,16 +178,19 @@ void ltcp_pacing_sent(struct sock *sk, unsigned int bytes)
 		tp->tcp_wstamp_ns = now;
 		return;
 	}
-	/* A schedule that fell behind resumes from at most some time ago.
-	 * Behind because the timer fired late (emulated or busy machines
-	 * see milliseconds): the departures owed are made up for, up to
-	 * LTCP_PACING_CATCHUP slack periods. Behind because the sender had
-	 * nothing to send: idle time earns no credit beyond one slack.
+	/* Departures owed are not made up for (draft-ietf-ccwg-bbr-06
+	 * 5.6.2: next_send_time = max(Now(), next_send_time)): a schedule
+	 * that fell behind, whatever held the sender (the peer's window,
+	 * cwnd, an application with nothing to send, a late timer),
+	 * resumes from at most one slack ago. That slack absorbs the usual
+	 * timer latency; with the slack a segment may leave early, a
+	 * pause ends in at most about 2 ms of data at once. ltcp made up
+	 * 10 ms: every window opening was a burst, and BBR flows sharing
+	 * a bottleneck (cc-eval scenario 5) dropped twice as much and
+	 * converged worse. Making up nothing loses each late timer's
+	 * lateness: under emulation, half the rate.
 	 */
 	slack = ltcp_pacing_slack_ns(sk);
-	if (!ltcp_sk(sk)->pacing_idle)
-		slack *= LTCP_PACING_CATCHUP;
-	ltcp_sk(sk)->pacing_idle = 0;
 	if (tp->tcp_wstamp_ns + slack < now)
 		tp->tcp_wstamp_ns = now - slack;
 	tp->tcp_wstamp_ns += div64_ul((u64)bytes * NSEC_PER_SEC, rate);
