@@ -26,9 +26,12 @@
 # hand the router 64 KB aggregates and a packet limit would mean little).
 #
 # "kernel" means both iperf3 ends are the kernel's TCP, "ltcp" both ends
-# ltcp sockets (iperf3 under ltcpize). The algorithm is the sender's and
-# receiver's namespace default (net.ipv4.tcp_congestion_control, or
-# net.ltcp.congestion_control on ltcp), not iperf3 -C: iperf3 sets
+# ltcp sockets (iperf3 under ltcpize); "ltcp-tx" the sender (the iperf3
+# client) on ltcp and the receiver on the kernel's TCP, "ltcp-rx" the
+# other way round: they tell whether a difference between the two stacks
+# comes from the sending or the receiving side. The algorithm is the
+# sender's and receiver's namespace default (net.ipv4.tcp_congestion_control,
+# and net.ltcp.congestion_control for ltcp sockets), not iperf3 -C: iperf3 sets
 # TCP_CONGESTION after connect(), when DCTCP can no longer ask for ECN
 # and falls back to dctcp-reno. The receiver runs it too, for DCTCP's
 # receiver-side ECE.
@@ -44,7 +47,7 @@
 #                     starts (default 20); flows start CCEVAL_STAGGER (5) s
 #                     apart
 #   CCEVAL_SCENARIOS  scenarios to run (default "1 2 3 4 5 6")
-#   CCEVAL_STACKS     stacks (default "kernel ltcp")
+#   CCEVAL_STACKS     stacks (default "kernel ltcp"; also ltcp-tx, ltcp-rx)
 #   CCEVAL_PAIRS      in-tree algorithms of scenarios 1-5 (default
 #                     "cubic bbr"); scenario 6 is always dctcp
 #   CCEVAL_RATE_MBIT, CCEVAL_RTT_MS  the path (50, 40)
@@ -85,6 +88,12 @@ die() {
 	exit 1
 }
 
+for stack in $stacks; do
+	case "$stack" in
+	kernel | ltcp | ltcp-tx | ltcp-rx) ;;
+	*) die "unknown stack $stack (kernel, ltcp, ltcp-tx, ltcp-rx)" ;;
+	esac
+done
 mkdir -p "$raw" || die "cannot write to $out"
 rm -f "$raw"/*
 : >"$index"
@@ -169,23 +178,29 @@ case_def 6a "RED marking at 20 packets, ECN, 1 flow" "$red" 1 0 1
 case_def 6b "RED marking at 20 packets, ECN, 4 flows" "$red" 4 0 1
 
 # use STACK CC ECN: make CC (and ECN on or the default) what new sockets
-# of STACK get in the sender's and receiver's namespaces
+# of STACK get in the sender's and receiver's namespaces (both TCPs'
+# settings when the stack mixes them)
 use() {
-	local ns
+	local ns e
+	e=$([ "$3" = 1 ] && echo 1 || echo 2)
 	for ns in cce-s cce-d; do
-		if [ "$1" = ltcp ]; then
+		if [ "$1" != kernel ]; then
 			ip netns exec $ns sysctl -qw net.ltcp.congestion_control="$2" \
-				net.ltcp.ecn="$([ "$3" = 1 ] && echo 1 || echo 2)" || return 1
-		else
+				net.ltcp.ecn="$e" || return 1
+		fi
+		if [ "$1" != ltcp ]; then
 			ip netns exec $ns sysctl -qw net.ipv4.tcp_congestion_control="$2" \
-				net.ipv4.tcp_ecn="$([ "$3" = 1 ] && echo 1 || echo 2)" || return 1
+				net.ipv4.tcp_ecn="$e" || return 1
 		fi
 	done
 }
 
-# on STACK: the command prefix that puts iperf3 on that stack
+# on STACK END: the command prefix that puts iperf3's END (tx: the client,
+# which sends; rx: the server) on that stack's TCP
 on() {
-	[ "$1" = ltcp ] && echo "ltcpize run"
+	case "$1.$2" in
+	ltcp.* | ltcp-tx.tx | ltcp-rx.rx) echo "ltcpize run" ;;
+	esac
 }
 
 # flows CASE STACK F: one run of CASE; F is the raw file prefix. Flows
@@ -205,14 +220,14 @@ flows() {
 	for i in $(seq 1 "$procs"); do
 		port=$((5200 + i))
 		# shellcheck disable=SC2046
-		ip netns exec cce-d $(on "$stack") iperf3 -s -1 -p "$port" -i 0.5 -J \
+		ip netns exec cce-d $(on "$stack" rx) iperf3 -s -1 -p "$port" -i 0.5 -J \
 			>"$f.s$i.json" 2>"$f.s$i.err" &
 		srv+=($!)
 		ltcp_wait_port cce-d "$port" || { echo "FAIL iperf3 server did not start"; rc=1; }
 	done
 	if [ $rc -eq 0 ]; then
 		local pre par=
-		pre=$(on "$stack")
+		pre=$(on "$stack" tx)
 		[ "$procs" -eq 1 ] && [ "$n" -gt 1 ] && par="-P $n"
 		# Every client is forked now and sleeps its own offset: forking
 		# under full load takes seconds under TCG, which would pile up.
