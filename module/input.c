@@ -1074,18 +1074,23 @@ drop:
  * @sk: the socket, with in-order data not acknowledged yet
  *
  * RFC 1122 4.2.3.2 and RFC 5681 4.2 ask for an ACK at least every second
- * full-sized segment. As Linux does, hold it while the application lags
- * behind: the data still sits in the receive queue, so an ACK now would
+ * full-sized segment. While the receive buffer autotunes
+ * (ltcp_rcvbuf_may_grow()), that is the rule: the window will grow with
+ * the flow, so the sender is limited by its congestion window, and the
+ * ACKs are its clock. Held back behind a lagging reader, they come in
+ * steps of many segments, the sender answers each with a burst at line
+ * rate, and a shallow bottleneck queue overflows at a fraction of the
+ * window it would hold (cubic through a 0.2 BDP queue: 22-26 Mbit/s of
+ * 50 instead of 34-45; Documentation/design.rst, "Delayed ACKs").
+ * With a buffer that cannot grow (SO_RCVBUF, autotuning off, at
+ * net.ltcp.rmem[2]), hold it while the application lags behind, as Linux
+ * does: the data still sits in the receive queue, so an ACK now would
  * offer a window whose right edge has not moved by what it acknowledges
  * (the free space is below the window last offered) and would let a
  * window-limited sender send nothing new. The read that makes room sends
- * it (ltcp_cleanup_rbuf()); the delayed-ACK timer bounds the wait. A
- * sender limited by its congestion window then sees the data acknowledged
- * in fewer, larger steps, as from a Linux receiver: the in-tree cubic,
- * which recomputes its Reno-friendly window at most every 32 ms, grew
- * measurably slower on the ACK-every-second-segment pattern (see
- * Documentation/design.rst, "Delayed ACKs"). Not beyond a quarter of the
- * window offered (our choice; Linux has no such bound): the sender keeps
+ * it (ltcp_cleanup_rbuf()); the delayed-ACK timer bounds the wait. Not
+ * beyond a quarter of the window offered (our choice; Linux has no such
+ * bound): the sender keeps
  * its ACK clock and RTT samples when the reader stalls, and its tail loss
  * probe, due two round trips after its last ACK, no reason to fire. Nor
  * once the data leaves less than a segment of that window: the sender
@@ -1103,6 +1108,7 @@ static bool ltcp_delack_seg_due(struct sock *sk)
 	if (!ltcp_delack_segs_pending(sk))
 		return false;
 	return READ_ONCE(ltcp_net(sock_net(sk))->delack_seg) == 1 ||
+	       ltcp_rcvbuf_may_grow(sk) ||
 	       (u32)ltcp_rcv_space(sk) >= tp->rcv_wnd ||
 	       unacked >= tp->rcv_wnd / 4 ||
 	       unacked + inet_csk(sk)->icsk_ack.rcv_mss > tp->rcv_wnd;

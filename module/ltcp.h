@@ -506,6 +506,7 @@ void ltcp_rcvbuf_init(struct sock *sk);
 void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
 			  const struct ltcp_options *opt);
 void ltcp_rcvbuf_adjust(struct sock *sk);
+bool ltcp_rcvbuf_may_grow(const struct sock *sk);
 void ltcp_rcvbuf_ooo(struct sock *sk, u32 end_seq);
 
 /* undo.c */

@@ -171,20 +171,35 @@ void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
 	tp->rcv_rtt_est.time = now;
 }
 
+/**
+ * ltcp_rcvbuf_may_grow() - whether the receive buffer still follows the flow
+ * @sk: the socket
+ *
+ * Return: true while ltcp may grow sk_rcvbuf: autotuning on
+ *	(net.ltcp.moderate_rcvbuf), no SO_RCVBUF, below net.ltcp.rmem[2],
+ *	TCP memory not under pressure.
+ */
+bool ltcp_rcvbuf_may_grow(const struct sock *sk)
+{
+	const struct ltcp_net *ln = ltcp_net(sock_net(sk));
+
+	return READ_ONCE(ln->moderate_rcvbuf) &&
+	       !(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+	       READ_ONCE(sk->sk_rcvbuf) < READ_ONCE(ln->rmem[2]) &&
+	       !sk_under_memory_pressure(sk);
+}
+
 /*
  * Grow sk_rcvbuf so that the free buffer offers a window of @rcvwin bytes
- * at the measured ratio, within net.ltcp.rmem[2]; never shrink it. Not
- * when the application set SO_RCVBUF, autotuning is off or TCP memory
- * is under pressure.
+ * at the measured ratio, within net.ltcp.rmem[2]; never shrink it. Only
+ * while ltcp_rcvbuf_may_grow().
  */
 static void ltcp_rcvbuf_grow(struct sock *sk, u64 rcvwin)
 {
 	const struct ltcp_net *ln = ltcp_net(sock_net(sk));
 	int rcvbuf;
 
-	if (!READ_ONCE(ln->moderate_rcvbuf) ||
-	    (sk->sk_userlocks & SOCK_RCVBUF_LOCK) ||
-	    sk_under_memory_pressure(sk))
+	if (!ltcp_rcvbuf_may_grow(sk))
 		return;
 	rcvbuf = min(ltcp_space_from_win(sk, min_t(u64, rcvwin, INT_MAX)),
 		     READ_ONCE(ln->rmem[2]));
