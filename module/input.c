@@ -1078,10 +1078,11 @@ drop:
  * (ltcp_rcvbuf_may_grow()), that is the rule: the window will grow with
  * the flow, so the sender is limited by its congestion window, and the
  * ACKs are its clock. Held back behind a lagging reader, they come in
- * steps of many segments, the sender answers each with a burst at line
- * rate, and a shallow bottleneck queue overflows at a fraction of the
- * window it would hold (cubic through a 0.2 BDP queue: 22-26 Mbit/s of
- * 50 instead of 34-45; Documentation/design.rst, "Delayed ACKs").
+ * steps of many segments (RFC 2525 2.13's stretch ACKs), the sender
+ * answers each with a burst at line rate, and a shallow bottleneck queue
+ * overflows at a fraction of the window it would hold (cubic through a
+ * 0.2 BDP queue: 22-26 Mbit/s of 50 instead of 34-45;
+ * Documentation/design.rst, "Delayed ACKs").
  * With a buffer that cannot grow (SO_RCVBUF, autotuning off, at
  * net.ltcp.rmem[2]), hold it while the application lags behind, as Linux
  * does: the data still sits in the receive queue, so an ACK now would

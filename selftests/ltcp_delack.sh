@@ -24,7 +24,9 @@
 # - the every-second-segment rule: a bulk transfer that the application
 #   reads as it comes (a 20 Mbit/s link) is ACKed at least once per two
 #   full segments (RFC 5681 4.2). When the reader lags, the ACK follows
-#   its read, as on Linux (peer_rcvwin's ackread tests).
+#   its read only with a buffer set by SO_RCVBUF, as on Linux; autotuned,
+#   every second segment is acknowledged at once (peer_rcvwin's ackread
+#   tests).
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp

@@ -377,10 +377,11 @@ $B sysctl -qw net.ltcp.max_syn_backlog="$default"
 #     went out alone as 1448 + 1448 + 1200 bytes, whose short last segment
 #     is acknowledged early (a clean-clone run saw the mode at 4096 bytes).
 #     The link runs at 5 Mbit/s (a segment every 2.3 ms) so that the
-#     reader keeps up: when it lags, ACKs follow its reads, as on Linux
-#     (peer_rcvwin's ackread). At 20 Mbit/s (0.6 ms) a clean-clone run
-#     saw delack_seg=4 acknowledge 6 segments a step more often than 4
-#     (steps of 6, 4 and 7 segments: 38, 37 and 23 times).
+#     reader keeps up: until 59dcdd9, when it lagged, ACKs followed its
+#     reads, as on Linux, and at 20 Mbit/s (0.6 ms) a clean-clone run saw
+#     delack_seg=4 acknowledge 6 segments a step more often than 4 (steps
+#     of 6, 4 and 7 segments: 38, 37 and 23 times). Now only a buffer set
+#     by SO_RCVBUF makes them follow the reads (peer_rcvwin's ackread).
 ip netns exec ltcp-sy-b ethtool -K veth0 tso off gso off >/dev/null 2>&1
 tc -n ltcp-sy-b qdisc replace dev veth0 root netem rate 5mbit delay 5ms limit 1000
 head -c 1000000 /dev/zero >/tmp/sy-2m

@@ -383,7 +383,8 @@ TEST_F(rcvgrow, slow_reader)
 }
 
 /*
- * When the application lags, the ACK follows its read. RFC 1122 4.2.3.2
+ * When the application lags behind a buffer set by SO_RCVBUF, the ACK
+ * follows its read (autotuned: ackread_autotuned()). RFC 1122 4.2.3.2
  * asks for an ACK at least every second full-sized segment; Linux sends
  * it at once only if the window it offers reaches as far as the last one
  * plus what it acknowledges (the free space allows it), else the read
