@@ -395,7 +395,7 @@ TEST_F(rcvgrow, slow_reader)
  * set: its window has reached the free space. In a bulk transfer, where
  * its buffer grows under the window, it acknowledges at once more often
  * (Documentation/design.rst, "Delayed ACKs"). The module at 47b3737,
- * which held them as Linux does here, acknowledged 0 of the 5 pairs.
+ * which held them as Linux does here, left all 5 pairs to the timer.
  */
 static void ackread_autotuned(struct __test_metadata *_metadata,
 			      struct peer_env *e, u32 from, u32 before)
