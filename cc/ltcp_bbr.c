@@ -123,10 +123,14 @@ MODULE_PARM_DESC(startup_loss_cnt, "BBRStartupFullLossCnt, loss events per round
 
 static bool bbr_ecn = true;
 static bool bbr_packet_conservation = true;
+static bool bbr_conservation_high_loss = true;
 module_param_named(ecn, bbr_ecn, bool, 0644);
 MODULE_PARM_DESC(ecn, "treat CE marks as congestion (section 3.7; default on)");
 module_param_named(packet_conservation, bbr_packet_conservation, bool, 0644);
 MODULE_PARM_DESC(packet_conservation, "packet conservation in recovery's first round (default on)");
+module_param_named(conservation_high_loss, bbr_conservation_high_loss, bool, 0644);
+MODULE_PARM_DESC(conservation_high_loss,
+		 "packet conservation only once losses exceed loss_thresh (default on)");
 
 /*
  * Per-socket state, in icsk_ca_priv (104 bytes on 6.1); names follow the
@@ -164,7 +168,7 @@ struct ltcp_bbr {
 	u32 bw_probe_up_acked:24, probe_wait_steps:8;
 	u32 probe_up_acked_per_inc:24, init_cwnd:8;	/* at most 255 */
 	/* loss_events: ACKs with new losses in this loss round */
-	u32 extra_acked_delivered:24, loss_events:3;
+	u32 extra_acked_delivered:24, loss_events:3, conserving:1;
 	u16 extra_acked[2];		/* 5.5.9 filter, two slots of rounds */
 };
 
@@ -927,12 +931,32 @@ static void bbr_check_probe_rtt(struct sock *sk, const struct bbr_ack *a)
 }
 
 /*
+ * Whether packet conservation starts with this ACK of fast recovery: at
+ * recovery's first ACK, or with conservation_high_loss at the first ACK of
+ * recovery's first round whose loss round has lost more than loss_thresh
+ * (IsInflightTooHigh(), 5.5.10.2). The draft tolerates a loss rate up to
+ * BBRLossThresh as noise (5.5.10.2); a cut to inflight for each random
+ * loss would hold cwnd down round after round (scenario 4a in
+ * Documentation/cc.rst).
+ */
+static bool bbr_conservation_starts(struct sock *sk, const struct bbr_ack *a)
+{
+	struct ltcp_bbr *b = inet_csk_ca(sk);
+
+	if (b->conserving || !b->packet_conservation)
+		return false;
+	if (!READ_ONCE(bbr_conservation_high_loss))
+		return b->recovery_start;
+	return bbr_is_inflight_too_high(sk, a);
+}
+
+/*
  * Section 5.6.4.6 SetCwnd() with 5.6.4.2 UpdateMaxInflight(), 5.6.4.5
  * BoundCwndForProbeRTT() and 5.6.4.7 BoundCwndForModel(). In fast
  * recovery, when packet_conservation is set (the BBR paper and the draft
- * versions before BBRv2): cwnd starts at inflight + newly delivered, does
- * not fall below that during the first round, and loses what is newly
- * marked lost.
+ * versions before BBRv2) and conservation starts (above): cwnd starts at
+ * inflight + newly delivered, does not fall below that during recovery's
+ * first round, and loses what is newly marked lost until recovery ends.
  */
 static void bbr_set_cwnd(struct sock *sk, const struct bbr_ack *a)
 {
@@ -951,11 +975,13 @@ static void bbr_set_cwnd(struct sock *sk, const struct bbr_ack *a)
 
 	if (READ_ONCE(bbr_packet_conservation) &&
 	    inet_csk(sk)->icsk_ca_state == TCP_CA_Recovery) {
-		if (b->recovery_start)
+		if (bbr_conservation_starts(sk, a)) {
+			b->conserving = 1;
 			cwnd = a->inflight + max(acked, 1U);
-		else if (rs->losses > 0)
+		} else if (b->conserving && rs->losses > 0) {
 			cwnd = cwnd > rs->losses ? cwnd - rs->losses : 1;
-		if (b->packet_conservation) {
+		}
+		if (b->conserving && b->packet_conservation) {
 			cwnd = max(cwnd, a->inflight + acked);
 			conserve = true;
 		}
@@ -1102,6 +1128,7 @@ static void ltcp_bbr_set_state(struct sock *sk, u8 new_state)
 
 	b->recovery_start = 0;
 	b->packet_conservation = 0;
+	b->conserving = 0;
 	if (new_state == TCP_CA_Recovery && !in_recovery) {
 		bbr_save_state_upon_loss(sk, true); /* OnEnterFastRecovery() */
 		b->recovery_rounds = 0;

@@ -24,10 +24,17 @@
  *			flight - the resend).
  * startup_recovery_conserves	packet_conservation=Y (the default): cwnd
  *			= inflight + delivered = 6 + 3 = 9 at recovery's
- *			first ACK, the resend and two new segments. Under
+ *			first ACK, the resend and two new segments: 1 lost
+ *			of 10 in flight is above loss_thresh (2%).
+ * startup_recovery_low_loss_grows	the same with loss_thresh=20: the
+ *			loss is below it, so with conservation_high_loss=Y
+ *			(the default) cwnd grows as in -06, to 13. Under
  *			random loss, with a recovery nearly every round,
- *			this holds Startup's cwnd still (cc-eval scenario
- *			4a: Documentation/cc.rst).
+ *			conservation would hold cwnd still (cc-eval
+ *			scenario 4a: Documentation/cc.rst).
+ * startup_recovery_low_loss_conserves	loss_thresh=20 and
+ *			conservation_high_loss=N: conservation for any
+ *			loss, 9.
  *
  * LTCP_PEER_PROTO as in peer_kernel_tcp. Needs root, a network namespace
  * per test and TUN: run it in the test VM.
@@ -84,32 +91,60 @@ FIXTURE_TEARDOWN(bbr)
 	peer_env_teardown(&self->e);
 }
 
-static const char conservation[] =
-	"/sys/module/ltcp_bbr/parameters/packet_conservation";
+/* The module parameters a case sets, in this order */
+static const char *const param_names[] = {
+	"packet_conservation", "conservation_high_loss", "loss_thresh",
+};
 
-/* The module's packet_conservation: 'Y', 'N', or 0 if not loaded. */
-static char get_conservation(void)
+#define NPARAMS	ARRAY_SIZE(param_names)
+
+struct bbr_params {
+	char v[NPARAMS][16];
+};
+
+static FILE *param_open(int i, const char *mode)
 {
-	char v = 0;
-	FILE *f = fopen(conservation, "r");
+	char path[128];
 
-	if (!f)
-		return 0;
-	if (fscanf(f, " %c", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
+	snprintf(path, sizeof(path), "/sys/module/ltcp_bbr/parameters/%s",
+		 param_names[i]);
+	return fopen(path, mode);
 }
 
-static int set_conservation(char v)
+/* The module's parameters into @p; -1 if it is not loaded. */
+static int get_params(struct bbr_params *p)
 {
-	FILE *f = fopen(conservation, "w");
-	int err;
+	unsigned int i;
 
-	if (!f)
-		return -1;
-	err = fprintf(f, "%c\n", v) < 0;
-	return fclose(f) || err ? -1 : 0;
+	for (i = 0; i < NPARAMS; i++) {
+		FILE *f = param_open(i, "r");
+		int ok;
+
+		if (!f)
+			return -1;
+		ok = fscanf(f, "%15s", p->v[i]) == 1;
+		fclose(f);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
+static int set_params(const struct bbr_params *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < NPARAMS; i++) {
+		FILE *f = param_open(i, "w");
+		int err;
+
+		if (!f)
+			return -1;
+		err = fprintf(f, "%s\n", p->v[i]) < 0;
+		if (fclose(f) || err)
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -179,26 +214,25 @@ static void load_bbr(void)
 }
 
 /*
- * The case with packet_conservation @v (put back after): recovery, one
+ * The case with the module parameters @set (put back after): recovery, one
  * resend, cwnd @want_cwnd and what it leaves for new segments: in flight
  * were IW - 3 SACKed - 1 lost, then the resend.
  */
 static void run_case(struct __test_metadata *_metadata, struct peer_env *e,
-		     int family, char v, u32 want_cwnd)
+		     int family, const struct bbr_params *set, u32 want_cwnd)
 {
-	char was = get_conservation();
+	struct bbr_params was;
 	int resent = -1, fresh = -1;
 	struct tcp_info info = {};
 
-	if (!was) {
+	if (get_params(&was)) {
 		load_bbr();
-		was = get_conservation();
+		if (get_params(&was))
+			SKIP(return, "no ltcp_bbr (%s)", strerror(errno));
 	}
-	if (!was)
-		SKIP(return, "no ltcp_bbr (%s)", strerror(errno));
-	ASSERT_EQ(0, set_conservation(v));
+	ASSERT_EQ(0, set_params(set));
 	startup_recovery(_metadata, e, family, &resent, &fresh, &info);
-	ASSERT_EQ(0, set_conservation(was));
+	ASSERT_EQ(0, set_params(&was));
 	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
 	EXPECT_EQ(1, resent);
 	EXPECT_EQ(want_cwnd, info.tcpi_snd_cwnd);
@@ -208,15 +242,37 @@ static void run_case(struct __test_metadata *_metadata, struct peer_env *e,
 /* -06: cwnd + delivered */
 TEST_F(bbr, startup_recovery_grows)
 {
+	static const struct bbr_params p = { { "N", "Y", "2" } };
+
 	if (self->e.ready)
-		run_case(_metadata, &self->e, variant->family, 'N', IW + 3);
+		run_case(_metadata, &self->e, variant->family, &p, IW + 3);
 }
 
-/* packet conservation: inflight + delivered */
+/* packet conservation, the defaults: 1 lost of 10 is above 2% */
 TEST_F(bbr, startup_recovery_conserves)
 {
+	static const struct bbr_params p = { { "Y", "Y", "2" } };
+
 	if (self->e.ready)
-		run_case(_metadata, &self->e, variant->family, 'Y', IW - 4 + 3);
+		run_case(_metadata, &self->e, variant->family, &p, IW - 4 + 3);
+}
+
+/* 1 lost of 10 is below a loss_thresh of 20%: no conservation */
+TEST_F(bbr, startup_recovery_low_loss_grows)
+{
+	static const struct bbr_params p = { { "Y", "Y", "20" } };
+
+	if (self->e.ready)
+		run_case(_metadata, &self->e, variant->family, &p, IW + 3);
+}
+
+/* conservation_high_loss=N: conservation whatever the loss rate */
+TEST_F(bbr, startup_recovery_low_loss_conserves)
+{
+	static const struct bbr_params p = { { "Y", "N", "20" } };
+
+	if (self->e.ready)
+		run_case(_metadata, &self->e, variant->family, &p, IW - 4 + 3);
 }
 
 TEST_HARNESS_MAIN
