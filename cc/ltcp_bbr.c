@@ -934,10 +934,12 @@ static void bbr_check_probe_rtt(struct sock *sk, const struct bbr_ack *a)
  * Whether packet conservation starts with this ACK of fast recovery: at
  * recovery's first ACK, or with conservation_high_loss at the first ACK of
  * recovery's first round whose loss round has lost more than loss_thresh
- * (IsInflightTooHigh(), 5.5.10.2). The draft tolerates a loss rate up to
- * BBRLossThresh as noise (5.5.10.2); a cut to inflight for each random
- * loss would hold cwnd down round after round (scenario 4a in
- * Documentation/cc.rst).
+ * (IsInflightTooHigh(), 5.5.10.2), in Startup only with its loss criterion
+ * (5.3.1.3) of startup_loss_cnt loss events as well. The draft tolerates a
+ * loss rate up to BBRLossThresh as noise (5.5.10.2); a cut to inflight for
+ * each random loss would hold cwnd down round after round (scenario 4a in
+ * Documentation/cc.rst), and in Startup's small windows one loss is
+ * already above 2%.
  */
 static bool bbr_conservation_starts(struct sock *sk, const struct bbr_ack *a)
 {
@@ -947,6 +949,10 @@ static bool bbr_conservation_starts(struct sock *sk, const struct bbr_ack *a)
 		return false;
 	if (!READ_ONCE(bbr_conservation_high_loss))
 		return b->recovery_start;
+	/* Startup's loss criterion (5.3.1.3): small windows, few events */
+	if (b->state == BBR_STARTUP &&
+	    b->loss_events < READ_ONCE(bbr_startup_loss_cnt))
+		return false;
 	return bbr_is_inflight_too_high(sk, a);
 }
 

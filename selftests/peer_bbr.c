@@ -11,9 +11,10 @@
  *
  * The first flight (IW10) loses its first segment: the peer SACKs
  * segments 2..4, which starts fast recovery in Startup. What cwnd does
- * then is the module's parameter packet_conservation (Documentation/
- * cc.rst, "Deviations from the draft"); each test sets it and puts it
- * back:
+ * then is up to the module's parameters packet_conservation,
+ * conservation_high_loss, loss_thresh and startup_loss_cnt
+ * (Documentation/cc.rst, "Deviations from the draft"); each test sets
+ * them and puts them back:
  *
  * startup_recovery_grows	packet_conservation=N, -06: the draft has no
  *			cwnd rule of its own for fast recovery (5.6.4.4:
@@ -22,19 +23,21 @@
  *			(5.6.4.6, InitialCwnd not yet delivered): the stack
  *			resends segment 1 and sends six new ones (13 - 6 in
  *			flight - the resend).
- * startup_recovery_conserves	packet_conservation=Y (the default): cwnd
- *			= inflight + delivered = 6 + 3 = 9 at recovery's
- *			first ACK, the resend and two new segments: 1 lost
- *			of 10 in flight is above loss_thresh (2%).
- * startup_recovery_low_loss_grows	the same with loss_thresh=20: the
- *			loss is below it, so with conservation_high_loss=Y
- *			(the default) cwnd grows as in -06, to 13. Under
- *			random loss, with a recovery nearly every round,
- *			conservation would hold cwnd still (cc-eval
- *			scenario 4a: Documentation/cc.rst).
- * startup_recovery_low_loss_conserves	loss_thresh=20 and
- *			conservation_high_loss=N: conservation for any
- *			loss, 9.
+ * startup_recovery_conserves	packet_conservation=Y with
+ *			conservation_high_loss=N: cwnd = inflight +
+ *			delivered = 6 + 3 = 9 at recovery's first ACK, the
+ *			resend and two new segments.
+ * startup_recovery_one_event_grows	the defaults (conservation_high_loss
+ *			=Y): conservation waits for Startup's loss
+ *			criterion, startup_loss_cnt (6) loss events above
+ *			loss_thresh (2%); one event: cwnd grows as in -06,
+ *			to 13. Under random loss, with a recovery nearly
+ *			every round, conservation would hold cwnd still
+ *			(cc-eval scenario 4a: Documentation/cc.rst).
+ * startup_recovery_high_loss_conserves	startup_loss_cnt=1: 1 lost of 10
+ *			in flight is above 2%, cwnd 9.
+ * startup_recovery_low_loss_grows	startup_loss_cnt=1, loss_thresh=20: 1
+ *			lost of 10 is below it, cwnd 13.
  *
  * LTCP_PEER_PROTO as in peer_kernel_tcp. Needs root, a network namespace
  * per test and TUN: run it in the test VM.
@@ -94,6 +97,7 @@ FIXTURE_TEARDOWN(bbr)
 /* The module parameters a case sets, in this order */
 static const char *const param_names[] = {
 	"packet_conservation", "conservation_high_loss", "loss_thresh",
+	"startup_loss_cnt",
 };
 
 #define NPARAMS	ARRAY_SIZE(param_names)
@@ -242,37 +246,46 @@ static void run_case(struct __test_metadata *_metadata, struct peer_env *e,
 /* -06: cwnd + delivered */
 TEST_F(bbr, startup_recovery_grows)
 {
-	static const struct bbr_params p = { { "N", "Y", "2" } };
+	static const struct bbr_params p = { { "N", "Y", "2", "6" } };
 
 	if (self->e.ready)
 		run_case(_metadata, &self->e, variant->family, &p, IW + 3);
 }
 
-/* packet conservation, the defaults: 1 lost of 10 is above 2% */
+/* conservation for any loss: inflight + delivered */
 TEST_F(bbr, startup_recovery_conserves)
 {
-	static const struct bbr_params p = { { "Y", "Y", "2" } };
+	static const struct bbr_params p = { { "Y", "N", "2", "6" } };
 
 	if (self->e.ready)
 		run_case(_metadata, &self->e, variant->family, &p, IW - 4 + 3);
 }
 
-/* 1 lost of 10 is below a loss_thresh of 20%: no conservation */
-TEST_F(bbr, startup_recovery_low_loss_grows)
+/* the defaults: one loss event, Startup's criterion wants six */
+TEST_F(bbr, startup_recovery_one_event_grows)
 {
-	static const struct bbr_params p = { { "Y", "Y", "20" } };
+	static const struct bbr_params p = { { "Y", "Y", "2", "6" } };
 
 	if (self->e.ready)
 		run_case(_metadata, &self->e, variant->family, &p, IW + 3);
 }
 
-/* conservation_high_loss=N: conservation whatever the loss rate */
-TEST_F(bbr, startup_recovery_low_loss_conserves)
+/* one event is enough, and 1 lost of 10 is above 2% */
+TEST_F(bbr, startup_recovery_high_loss_conserves)
 {
-	static const struct bbr_params p = { { "Y", "N", "20" } };
+	static const struct bbr_params p = { { "Y", "Y", "2", "1" } };
 
 	if (self->e.ready)
 		run_case(_metadata, &self->e, variant->family, &p, IW - 4 + 3);
+}
+
+/* one event is enough, but 1 lost of 10 is below 20% */
+TEST_F(bbr, startup_recovery_low_loss_grows)
+{
+	static const struct bbr_params p = { { "Y", "Y", "20", "1" } };
+
+	if (self->e.ready)
+		run_case(_metadata, &self->e, variant->family, &p, IW + 3);
 }
 
 TEST_HARNESS_MAIN
