@@ -130,7 +130,7 @@ module_param_named(packet_conservation, bbr_packet_conservation, bool, 0644);
 MODULE_PARM_DESC(packet_conservation, "packet conservation in recovery's first round (default on)");
 module_param_named(conservation_high_loss, bbr_conservation_high_loss, bool, 0644);
 MODULE_PARM_DESC(conservation_high_loss,
-		 "packet conservation only once losses exceed loss_thresh (default on)");
+		 "conserve only past loss_thresh (in Startup also startup_loss_cnt; default on)");
 
 /*
  * Per-socket state, in icsk_ca_priv (104 bytes on 6.1); names follow the
