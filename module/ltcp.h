@@ -231,6 +231,8 @@ struct ltcp_rack {
  *	TSval (RFC 3522's RetransmitTS)
  * @undo_rtx: the episode retransmitted something; tcp_sock.undo_retrans
  *	counts the retransmitted segments no D-SACK has reported yet
+ * @undo_dsack_wait: the episode is over, not undone, and some of its
+ *	retransmissions still wait for their D-SACK (undo.c)
  * @undo_tsval: that TSval
  * @undo_cwnd: cwnd before the episode
  * @undo_ssthresh: ssthresh before the episode
@@ -285,6 +287,7 @@ struct ltcp_sock {
 	   undo_armed:1,
 	   undo_ts_ok:1,
 	   undo_rtx:1,
+	   undo_dsack_wait:1,
 	   frto_orig_acked:1,
 	   frto_new_acked:1;
 };

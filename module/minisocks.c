@@ -341,6 +341,8 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	atomic_set(&newlsk->backlog_mem, 0);
 	newlsk->dupacks = 0;
 	newlsk->in_recovery = 0;
+	newlsk->undo_armed = 0;
+	newlsk->undo_dsack_wait = 0;
 	ltcp_rack_init(newsk);
 	newtp->reordering = READ_ONCE(ltcp_net(sock_net(newsk))->reordering);
 	newlsk->fin_queued = 0;

@@ -521,6 +521,8 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	tp->snd_cwnd_cnt = 0;
 	ltcp_sk(sk)->fin_queued = 0;
 	ltcp_sk(sk)->in_recovery = 0;
+	ltcp_sk(sk)->undo_armed = 0;
+	ltcp_sk(sk)->undo_dsack_wait = 0;
 	ltcp_rack_init(sk);
 	ltcp_sk(sk)->urg_mode = 0;
 	WRITE_ONCE(tp->urg_data, 0);

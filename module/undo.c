@@ -17,7 +17,13 @@
  *
  * Without timestamps, D-SACKs tell (RFC 3708): once every segment the
  * episode retransmitted has been reported duplicate, none was lost, and
- * the episode is undone the same way (TcpExtTCPDSACKUndo).
+ * the episode is undone the same way (TcpExtTCPDSACKUndo). They also
+ * tell when the timestamps could not: TSval ticks are coarse, so the ACK
+ * that ends the episode often echoes a segment sent in the tick of the
+ * retransmission. A D-SACK comes back after the ACK of what it
+ * duplicates: when a reordered original fills the hole, the episode's
+ * last ACK arrives before the retransmission's D-SACK. So D-SACKs are
+ * still heard after the episode, until the next one begins.
  *
  * F-RTO (RFC 5682, frto.c) detects a spurious timeout without
  * timestamps and undoes it here. Not done: partial undo.
@@ -43,6 +49,7 @@ void ltcp_undo_start(struct sock *sk)
 	if (lsk->undo_armed)
 		return;
 	lsk->undo_armed = 1;
+	lsk->undo_dsack_wait = 0;
 	lsk->undo_ts_ok = 0;
 	lsk->undo_rtx = 0;
 	tp->undo_marker = tp->snd_una;
@@ -81,18 +88,21 @@ void ltcp_undo_retransmitted(struct sock *sk, bool ts, u32 tsval)
  * @end: one past the last
  *
  * Only a block inside what the episode could have retransmitted counts
- * (from SND.UNA at its start to SND.NXT): a forged or old one says
+ * (from SND.UNA at its start to SND.NXT, or once it is over to its
+ * recovery point): a forged or old one, or one of data sent since, says
  * nothing about it. Each segment it covers is one retransmission less to
  * hear about.
  */
 void ltcp_undo_dsack(struct sock *sk, u32 start, u32 end)
 {
+	struct ltcp_sock *lsk = ltcp_sk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
+	u32 limit = lsk->undo_armed ? tp->snd_nxt : lsk->recover;
 	u32 segs;
 
-	if (!ltcp_sk(sk)->undo_rtx || !ltcp_sk(sk)->undo_armed ||
+	if (!lsk->undo_rtx || !(lsk->undo_armed || lsk->undo_dsack_wait) ||
 	    !ltcp_before(start, end) || ltcp_before(start, tp->undo_marker) ||
-	    ltcp_after(end, tp->snd_nxt))
+	    ltcp_after(end, limit))
 		return;
 	segs = DIV_ROUND_UP(end - start, max_t(u32, tp->mss_cache, 1));
 	tp->undo_retrans = max_t(int, tp->undo_retrans - segs, 0);
@@ -175,8 +185,10 @@ bool ltcp_undo_ack(struct sock *sk, u32 ack, const struct ltcp_options *opt)
 	if (ltcp_before(ack, lsk->recover))
 		return false;
 	lsk->undo_armed = 0;
-	if (!ts)
+	if (!ts) {
+		lsk->undo_dsack_wait = lsk->undo_rtx && tcp_sk(sk)->undo_retrans;
 		return false;
+	}
 	ltcp_undo(sk, 0);
 	return true;
 }
@@ -208,9 +220,11 @@ bool ltcp_undo_dsack_check(struct sock *sk)
 {
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 
-	if (!lsk->undo_armed || !lsk->undo_rtx || tcp_sk(sk)->undo_retrans)
+	if (!(lsk->undo_armed || lsk->undo_dsack_wait) || !lsk->undo_rtx ||
+	    tcp_sk(sk)->undo_retrans)
 		return false;
 	lsk->undo_armed = 0;
+	lsk->undo_dsack_wait = 0;
 	ltcp_undo(sk, LINUX_MIB_TCPDSACKUNDO);
 	return true;
 }

@@ -27,6 +27,17 @@
  *			arrives and the peer reports it with a D-SACK
  *			(RFC 3708): TcpExtTCPDSACKUndo, ssthresh restored,
  *			the state Open.
+ * dsack_after_recovery	the same, but the peer acknowledges everything
+ *			first (the original filled the hole: the recovery
+ *			is over, nothing undone yet) and only then reports
+ *			the retransmission duplicate, as the D-SACK of a
+ *			reordered segment comes back after the ACK of the
+ *			original: RFC 3708 still applies (TCPDSACKUndo,
+ *			ssthresh restored). A D-SACK above the recovery
+ *			point (new data the network duplicated) first
+ *			changes nothing. The kernel's TCP does not undo
+ *			once the recovery is over (logged); ltcp before
+ *			this test stopped listening for D-SACKs there.
  * hystart_after_undo	ltcp_cubic: after a spurious RTO is undone the
  *			connection is back in its initial slow start
  *			(ssthresh infinite), where HyStart++ applies (RFC
@@ -303,19 +314,20 @@ TEST_F(undo, hystart_after_undo)
 	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
 }
 
-TEST_F(undo, dsack_undo)
+/*
+ * Without timestamps: the connection, NSEG segments of MSS bytes, three
+ * SACKs above segment 1 and its fast retransmission (RFC 6675 alone).
+ */
+static void recovery_no_ts(struct __test_metadata *_metadata,
+			   struct peer_env *e, int family)
 {
-	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
-	long undos = peer_env_tcpext("TCPDSACKUndo");
 	char buf[NSEG * MSS];
 	struct tcp_info info;
 	int one = 1, i;
 
-	if (!e->ready)
-		return;
 	peer_env_rfc6675(_metadata, e);
-	peer_env_listen(_metadata, e, variant->family);
+	peer_env_listen(_metadata, e, family);
 	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
 			       MSS));
 	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
@@ -337,6 +349,18 @@ TEST_F(undo, dsack_undo)
 	peer_env_info(_metadata, e->fd, &info, 20000);
 	EXPECT_EQ(TCP_CA_Recovery, info.tcpi_ca_state);
 	EXPECT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+}
+
+TEST_F(undo, dsack_undo)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	long undos = peer_env_tcpext("TCPDSACKUndo");
+	struct tcp_info info;
+
+	if (!e->ready)
+		return;
+	recovery_no_ts(_metadata, e, variant->family);
 
 	/* The retransmission arrived: a partial ACK. Then the original,
 	 * reported duplicate.
@@ -351,6 +375,60 @@ TEST_F(undo, dsack_undo)
 	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
 	EXPECT_EQ(undos + 1, peer_env_tcpext("TCPDSACKUndo"));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + NSEG * MSS));
+}
+
+TEST_F(undo, dsack_after_recovery)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	long undos = peer_env_tcpext("TCPDSACKUndo");
+	struct tcp_info info;
+	char buf[MSS];
+	u32 ssthresh;
+
+	if (!e->ready)
+		return;
+	recovery_no_ts(_metadata, e, variant->family);
+
+	/* The original arrived first: everything is acknowledged and the
+	 * recovery is over, reduced.
+	 */
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + NSEG * MSS));
+	peer_env_info(_metadata, e->fd, &info, 20000);
+	TH_LOG("after the ACK: cwnd %u, ssthresh %u, state %u",
+	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state);
+	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
+	ASSERT_GT(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+	ssthresh = info.tcpi_snd_ssthresh;
+
+	/* New data, sent once, arrives twice (the network duplicated it):
+	 * its D-SACK is above the episode's recovery point and says
+	 * nothing about the episode.
+	 */
+	memset(buf, 'y', sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, peer_expect(c, SEG_NO_TS, 1 + NSEG * MSS,
+				 1 + (NSEG + 1) * MSS));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,sack %u:%u>",
+			       1 + (NSEG + 1) * MSS, 1 + NSEG * MSS,
+			       1 + (NSEG + 1) * MSS));
+	peer_env_info(_metadata, e->fd, &info, 20000);
+	EXPECT_EQ(ssthresh, info.tcpi_snd_ssthresh);
+	EXPECT_EQ(undos, peer_env_tcpext("TCPDSACKUndo"));
+
+	/* Then the retransmission, reported duplicate. */
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000 <nop,nop,sack 1:%u>",
+			       1 + (NSEG + 1) * MSS, 1 + MSS));
+	peer_env_info(_metadata, e->fd, &info, 20000);
+	TH_LOG("after the D-SACK: cwnd %u, ssthresh %u, state %u, DSACK undos %ld",
+	       info.tcpi_snd_cwnd, info.tcpi_snd_ssthresh, info.tcpi_ca_state,
+	       peer_env_tcpext("TCPDSACKUndo") - undos);
+	EXPECT_EQ(TCP_CA_Open, info.tcpi_ca_state);
+	/* The kernel's TCP stops at the end of the recovery (logged). */
+	if (e->proto != IPPROTO_LTCP)
+		return;
+	EXPECT_EQ(SSTHRESH_INF, info.tcpi_snd_ssthresh);
+	EXPECT_EQ(undos + 1, peer_env_tcpext("TCPDSACKUndo"));
 }
 
 TEST_HARNESS_MAIN
