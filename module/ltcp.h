@@ -426,10 +426,15 @@ static inline bool ltcp_stream_is_writeable(const struct sock *sk)
 	       __ltcp_stream_memory_free(sk, 1);
 }
 
-/* The timestamp clock (RFC 7323 5.4: 1 ms ticks here). */
+/*
+ * The timestamp clock (RFC 7323 section 5.4): 1 ms ticks of the monotonic
+ * clock, as Linux's. Jiffies tick every 4 ms with HZ 250: a retransmission
+ * would then carry its original's TSval more often, and the echo could not
+ * tell them apart (RFC 3522).
+ */
 static inline u32 ltcp_ts_now(void)
 {
-	return jiffies_to_msecs(jiffies);
+	return (u32)(ktime_get_ns() / NSEC_PER_MSEC);
 }
 
 /**

@@ -154,8 +154,8 @@ void ltcp_rcv_rtt_measure(struct sock *sk, const struct sk_buff *skb,
 
 		/* A TSecr from the future or minutes old is no sample. */
 		if (ms < 60 * MSEC_PER_SEC)
-			ltcp_rcv_rtt_update(tp, max_t(u32, ms * USEC_PER_MSEC,
-						      jiffies_to_usecs(1)));
+			ltcp_rcv_rtt_update(tp, max_t(u32, ms, 1) *
+						USEC_PER_MSEC);
 		return;
 	}
 	if (!tp->rcv_rtt_est.time) {

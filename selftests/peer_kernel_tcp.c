@@ -572,6 +572,54 @@ TEST_F(tcp, window_clamp)
 }
 
 /*
+ * (11) The timestamp clock (RFC 7323 section 5.4 allows 1 ms to 1 s per tick;
+ * Linux 6.1's ticks every millisecond): one-byte writes about 1.3 ms apart
+ * carry TSvals that differ by single milliseconds, not only by multiples
+ * of a coarser tick (jiffies are 4 ms with HZ 250), and over 300 ms the
+ * clock keeps the pace of the peer's monotonic clock. A coarse clock makes
+ * a retransmission's TSval equal to the original's more often, and Eifel
+ * (RFC 3522) cannot tell them apart.
+ */
+TEST_F(tcp, timestamp_clock)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	int one = 1, i, odd = 0;
+	u32 seq = 1, ts0 = 0;
+	struct timespec t0;
+	double ms, ticks;
+
+	if (!e->ready)
+		return;
+	establish(_metadata, e, variant->family);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	for (i = 0; i <= 25; i++) {
+		if (i == 25)
+			usleep(300000);
+		else if (i)
+			usleep(1300);
+		ASSERT_EQ(1, send(e->fd, "x", 1, 0));
+		ASSERT_EQ(0, peer_expect(c, "P. %u:%u(1) ack 1 <nop,nop,TS val * ecr *>",
+					 seq, seq + 1));
+		seq++;
+		ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u <nop,nop,TS>", seq));
+		if (!i) {
+			ts0 = c->ts_recent;
+			t0 = c->last.t;
+		} else if ((c->ts_recent - ts0) % 4) {
+			odd++;
+		}
+	}
+	ms = peer_ms(&t0, &c->last.t);
+	ticks = (double)(c->ts_recent - ts0);
+	TH_LOG("%d of 24 TSval steps not a multiple of 4 ms; %.0f ticks in %.1f ms",
+	       odd, ticks, ms);
+	EXPECT_LT(0, odd);
+	EXPECT_GE(ms / 20 + 10, ticks > ms ? ticks - ms : ms - ticks);
+}
+
+/*
  * The checker is not vacuous: a wrong value in any field of an expectation
  * is caught (the diffs printed here are deliberate), and so is silence.
  */
