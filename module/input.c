@@ -920,6 +920,11 @@ static bool ltcp_data_queue(struct sock *sk, struct sk_buff *skb, bool *ack_now,
 		 */
 		u32 end_seq = cb->end_seq;
 
+		/* Counted as Linux counts them: every segment that came
+		 * above RCV.NXT, duplicates too.
+		 */
+		tp->rcv_ooopack += max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+		NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPOFOQUEUE);
 		ltcp_ofo_queue(sk, skb);	/* may free @skb */
 		ltcp_rcvbuf_ooo(sk, end_seq);
 		*ooo = true;

@@ -390,6 +390,8 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newtp->data_segs_in = 0;
 	newtp->data_segs_out = 0;
 	newtp->bytes_received = 0;
+	newtp->rcv_ooopack = 0;
+	newtp->dsack_dups = 0;
 	newtp->bytes_acked = 0;
 	newtp->packets_out = 0;
 	newtp->retrans_out = 0;

@@ -8,7 +8,8 @@
  * it, the block of the latest segment first then the ones reported before,
  * blocks merging and going as holes fill, as many as fit beside the other
  * options, D-SACK blocks for duplicates below RCV.NXT and of data held out
- * of order, and the sack and dsack sysctls turning them off.
+ * of order (and the counters of both, and of out-of-order segments), and
+ * the sack and dsack sysctls turning them off.
  *
  * LTCP_PEER_PROTO as in peer_kernel_tcp: unset for the kernel's TCP (the
  * reference: the same expectations, its knobs net.ipv4.tcp_sack and
@@ -20,7 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include "peer_env.h"
 
 #define LOCAL_PORT	PEER_ENV_LOCAL_PORT
+#define TCPOPT_SACK	5	/* RFC 2018; linux/tcp.h, for tcp_info, lacks it */
 #define PEER_PORT	PEER_ENV_PEER_PORT
 
 /* An ACK of @ack with timestamps and the SACK blocks @blocks ("S:E ..."). */
@@ -325,17 +327,35 @@ TEST_F(sack, many_blocks_no_ts)
 	ASSERT_EQ(0, peer_expect(c, ACK_NOTS, 301, "1001:1101 801:901 601:701 401:501"));
 }
 
+/* tcpi_rcv_ooopack: the segments that arrived out of order. */
+static long tcpi_ooopack(int fd)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) ||
+	    len < offsetof(struct tcp_info, tcpi_rcv_ooopack) + 4)
+		return -1;
+	return info.tcpi_rcv_ooopack;
+}
+
 /*
  * RFC 2883 section 4: a segment entirely below RCV.NXT is reported in a
- * D-SACK block, alone, at once; so is a part of one.
+ * D-SACK block, alone, at once; so is a part of one. Each D-SACK of old
+ * data counts in TcpExtTCPDSACKOldSent.
  */
 TEST_F(sack, dsack_below_rcv_nxt)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
+	long old = peer_env_tcpext("TCPDSACKOldSent");
+	long ofo = peer_env_tcpext("TCPDSACKOfoSent");
 
 	if (!e->ready)
 		return;
+	ASSERT_LE(0, old);
+	ASSERT_LE(0, ofo);
 	establish(_metadata, e, variant->family);
 	ASSERT_EQ(0, peer_send(c, "P. 1:1001(1000) ack 1 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 1001));
@@ -347,19 +367,29 @@ TEST_F(sack, dsack_below_rcv_nxt)
 	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 2001));
 	expect_read(_metadata, e->fd, 1, 2000);
+	EXPECT_EQ(old + 2, peer_env_tcpext("TCPDSACKOldSent"));
+	EXPECT_EQ(ofo, peer_env_tcpext("TCPDSACKOfoSent"));
+	EXPECT_EQ(0, tcpi_ooopack(e->fd));
 }
 
 /*
  * RFC 2883 section 4: a duplicate of data held out of order is reported
- * in a D-SACK block, followed by the block that holds it.
+ * in a D-SACK block, followed by the block that holds it. Linux's
+ * counters: every segment that arrives above RCV.NXT in TcpExtTCPOFOQueue
+ * and tcpi_rcv_ooopack (four here, the duplicates too), each D-SACK of
+ * data held out of order in TcpExtTCPDSACKOfoSent.
  */
 TEST_F(sack, dsack_out_of_order)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
+	long old = peer_env_tcpext("TCPDSACKOldSent");
+	long ofo = peer_env_tcpext("TCPDSACKOfoSent");
+	long queued = peer_env_tcpext("TCPOFOQueue");
 
 	if (!e->ready)
 		return;
+	ASSERT_LE(0, queued);
 	establish(_metadata, e, variant->family);
 	ASSERT_EQ(0, peer_send(c, "P. 1001:2001(1000) ack 1 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(c, ACK_SACK, 1, "1001:2001"));
@@ -375,6 +405,10 @@ TEST_F(sack, dsack_out_of_order)
 	ASSERT_EQ(0, peer_send(c, "P. 2001:3001(1000) ack 1 <nop,nop,TS>"));
 	ASSERT_EQ(0, peer_expect(c, ACK_PLAIN, 4001));
 	expect_read(_metadata, e->fd, 1, 4000);
+	EXPECT_EQ(queued + 4, peer_env_tcpext("TCPOFOQueue"));
+	EXPECT_EQ(4, tcpi_ooopack(e->fd));
+	EXPECT_EQ(ofo + 2, peer_env_tcpext("TCPDSACKOfoSent"));
+	EXPECT_EQ(old, peer_env_tcpext("TCPDSACKOldSent"));
 }
 
 /* sack=0: no sackOK in either direction, no blocks. */
