@@ -40,7 +40,9 @@
 #   CCEVAL_OUT        results directory (default /out): raw/ with every
 #                     run's iperf3 JSON (client .cN.json, server .sN.json),
 #                     bottleneck qdisc statistics (.tc), flow start times
-#                     (.starts), and index.tsv, meta.tsv
+#                     (.starts), the sender's and receiver's namespace
+#                     counters that moved (.mib: Tcp and TcpExt), and
+#                     index.tsv, meta.tsv
 #   CCEVAL_RUNS       runs per algorithm and case (default 3)
 #   CCEVAL_SECONDS    length of a one-flow run (default 10)
 #   CCEVAL_FAIR_SECONDS  scenario 5's measured window after the last flow
@@ -203,6 +205,22 @@ on() {
 	esac
 }
 
+# mib NS: every counter of NS's /proc/net/snmp and /proc/net/netstat, one
+# "Group:Name value" per line. ltcp counts into the same Tcp and TcpExt
+# counters as the kernel's TCP, under Linux's names.
+mib() {
+	ip netns exec "$1" cat /proc/net/snmp /proc/net/netstat |
+		awk '$1 == g { for (i = 2; i <= NF; i++) print g n[i], $i; g = ""; next }
+		     { g = $1; for (i = 2; i <= NF; i++) n[i] = $i }'
+}
+
+# mib_delta BEFORE AFTER TAG: "TAG Group:Name delta" for each counter that
+# moved
+mib_delta() {
+	awk -v tag="$3" 'NR == FNR { a[$1] = $2; next }
+		$2 != a[$1] { print tag, $1, $2 - a[$1] }' "$1" "$2"
+}
+
 # flows CASE STACK F: one run of CASE; F is the raw file prefix. Flows
 # started apart each have their own iperf3 server and client; flows that
 # start together are one iperf3 -P. Every flow ends at the same time.
@@ -216,6 +234,8 @@ flows() {
 	[ "$g" -gt 0 ] && total=$((g * (n - 1) + fair_secs))
 	# shellcheck disable=SC2086 # the leaf's words are tc arguments
 	bottleneck ${leaf[$c]} || { echo "FAIL tc ${leaf[$c]}"; return 1; }
+	mib cce-s >"$f.mib-s0"
+	mib cce-d >"$f.mib-d0"
 	: >"$f.starts"
 	for i in $(seq 1 "$procs"); do
 		port=$((5200 + i))
@@ -259,6 +279,13 @@ flows() {
 		wait "$i" 2>/dev/null || true
 	done
 	tc -s -n cce-r qdisc show dev veth1 >"$f.tc"
+	mib cce-s >"$f.mib-s1"
+	mib cce-d >"$f.mib-d1"
+	{
+		mib_delta "$f.mib-s0" "$f.mib-s1" sender
+		mib_delta "$f.mib-d0" "$f.mib-d1" receiver
+	} >"$f.mib"
+	rm -f "$f.mib-s0" "$f.mib-s1" "$f.mib-d0" "$f.mib-d1"
 	return $rc
 }
 
