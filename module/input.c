@@ -1044,6 +1044,10 @@ static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		struct rate_sample rs = {};
 		long rtt_us;
 
+		/* RFC 4898's ThruOctetsAcked sums SND.UNA's moves: the
+		 * SYN's too, as Linux counts it (tcpi_bytes_acked).
+		 */
+		tp->bytes_acked += cb->ack_seq - tp->snd_una;
 		tp->snd_una = cb->ack_seq;
 		tp->rcv_tstamp = tcp_jiffies32;
 		ltcp_clean_rtx_queue(sk, cb->ack_seq, &rtt_us, &rs);

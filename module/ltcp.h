@@ -434,7 +434,7 @@ static inline bool ltcp_stream_is_writeable(const struct sock *sk)
  */
 static inline u32 ltcp_ts_now(void)
 {
-	return (u32)(ktime_get_ns() / NSEC_PER_MSEC);
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
 }
 
 /**

@@ -471,6 +471,32 @@ out:
 	sock_put(sk);
 }
 
+/*
+ * The next connection's statistics start afresh, as after Linux's
+ * disconnect: TCP_INFO (ss -i) would otherwise add the two connections'
+ * counts up. The rate sampler's marks go with tcp_sock.delivered.
+ */
+static void ltcp_reset_counters(struct tcp_sock *tp)
+{
+	tp->segs_in = 0;
+	tp->segs_out = 0;
+	tp->data_segs_in = 0;
+	tp->data_segs_out = 0;
+	tp->bytes_sent = 0;
+	tp->bytes_acked = 0;
+	tp->bytes_received = 0;
+	tp->total_retrans = 0;
+	tp->delivered = 0;
+	tp->delivered_ce = 0;
+	tp->dsack_dups = 0;
+	tp->reord_seen = 0;
+	tp->rcv_ooopack = 0;
+	tp->app_limited = 0;
+	tp->rate_delivered = 0;
+	tp->rate_interval_us = 0;
+	tp->rate_app_limited = 0;
+}
+
 /**
  * ltcp_disconnect() - proto.disconnect: back to CLOSED, reusable
  *	(connect(AF_UNSPEC), and for children of a closing listener)
@@ -524,6 +550,7 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	ltcp_sk(sk)->undo_armed = 0;
 	ltcp_sk(sk)->undo_dsack_wait = 0;
 	ltcp_rack_init(sk);
+	ltcp_reset_counters(tp);
 	ltcp_sk(sk)->urg_mode = 0;
 	WRITE_ONCE(tp->urg_data, 0);
 	icsk->icsk_backoff = 0;

@@ -5,8 +5,9 @@
  * option does on the connection: TCP_USER_TIMEOUT (a blackhole and a
  * zero window), TCP_NOTSENT_LOWAT (poll and non-blocking send),
  * TCP_LINGER2 (an orphan's time in FIN-WAIT-2), TCP_INQ (the TCP_CM_INQ
- * control message) and TCP_CC_INFO (the algorithm's get_info); and what
- * bulk data queued for sending costs in buffer memory.
+ * control message) and TCP_CC_INFO (the algorithm's get_info); TCP_INFO's
+ * clocks and its counters after a disconnect; and what bulk data queued
+ * for sending costs in buffer memory.
  *
  * Every test runs in a network namespace of its own, over loopback, for
  * three pairs: the kernel's TCP at both ends (the reference: the same
@@ -397,6 +398,62 @@ TEST_F(opt, inq)
 	EXPECT_EQ(TCP_CM_INQ, cm->cmsg_type);
 	memcpy(&inq, CMSG_DATA(cm), sizeof(inq));
 	EXPECT_EQ(2000, inq);
+}
+
+/*
+ * connect(AF_UNSPEC) ends the connection and, as on Linux, its counters:
+ * once disconnected, TCP_INFO counts nothing of it (bytes, segments,
+ * retransmissions, deliveries), so that a next connection from the same
+ * socket starts its own. Before, the connecting side's bytes_acked counts
+ * its SYN as Linux's does.
+ */
+TEST_F(opt, info_after_disconnect)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	static char buf[65536];
+	struct tcp_info ti;
+	socklen_t len;
+	ssize_t n, got = 0;
+	int i;
+
+	ASSERT_EQ(0, establish(self, 0));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(self->client, buf, sizeof(buf), 0));
+	ASSERT_EQ(1000, send(self->server, buf, 1000, 0));
+	while (got < (ssize_t)sizeof(buf) &&
+	       (n = recv(self->server, buf, sizeof(buf), 0)) > 0)
+		got += n;
+	ASSERT_EQ((ssize_t)sizeof(buf), got);
+	ASSERT_EQ(1000, recv(self->client, buf, 1000, MSG_WAITALL));
+	for (i = 0; i < 200; i++) {
+		len = sizeof(ti);
+		ASSERT_EQ(0, getsockopt(self->client, IPPROTO_TCP, TCP_INFO,
+					&ti, &len));
+		if (ti.tcpi_bytes_acked >= sizeof(buf) + 1)
+			break;
+		usleep(10000);
+	}
+	/* RFC 4898's sum of SND.UNA's moves: the SYN's one too (Linux). */
+	ASSERT_EQ(sizeof(buf) + 1, ti.tcpi_bytes_acked);
+	EXPECT_EQ(1000U, ti.tcpi_bytes_received);
+	EXPECT_LT(0U, ti.tcpi_segs_out);
+	EXPECT_LT(0U, ti.tcpi_data_segs_in);
+	EXPECT_LT(0U, ti.tcpi_delivered);
+
+	ASSERT_EQ(0, connect(self->client, &unspec, sizeof(unspec)));
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(self->client, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(7, ti.tcpi_state);	/* TCP_CLOSE */
+	EXPECT_EQ(0U, ti.tcpi_bytes_acked);
+	EXPECT_EQ(0U, ti.tcpi_bytes_received);
+	EXPECT_EQ(0U, ti.tcpi_bytes_sent);
+	EXPECT_EQ(0U, ti.tcpi_segs_out);
+	EXPECT_EQ(0U, ti.tcpi_segs_in);
+	EXPECT_EQ(0U, ti.tcpi_data_segs_out);
+	EXPECT_EQ(0U, ti.tcpi_data_segs_in);
+	EXPECT_EQ(0U, ti.tcpi_total_retrans);
+	EXPECT_EQ(0U, ti.tcpi_delivered);
+	EXPECT_EQ(0U, ti.tcpi_dsack_dups);
+	EXPECT_EQ(0U, ti.tcpi_rcv_ooopack);
 }
 
 /* TCP_INFO's clocks: ms since the last data sent and received and the
