@@ -221,6 +221,23 @@ void ltcp_cong_init_sock(struct sock *sk)
 }
 
 /**
+ * ltcp_cong_reset() - the connection is over (connect(AF_UNSPEC)): the
+ *	algorithm keeps nothing of it, and the next connection calls its
+ *	init() again, as after Linux's disconnect
+ * @sk: the socket, owned by the caller
+ *
+ * Its state counts in tcp_sock.delivered, which the disconnect sets back
+ * to 0: marks kept from the old connection would lie ahead of it.
+ */
+void ltcp_cong_reset(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+
+	ltcp_cong_release(sk);
+	memset(icsk->icsk_ca_priv, 0, sizeof(icsk->icsk_ca_priv));
+}
+
+/**
  * ltcp_cong_inherit() - the child of a listener takes its own hold on the
  *	algorithm the clone copied from the listener
  * @newsk: the child (the clone copied the pointers, not the references)

@@ -540,6 +540,7 @@ void ltcp_cong_drop(struct sock *sk);
 void ltcp_cong_exit(void);
 void ltcp_cong_init_sock(struct sock *sk);
 void ltcp_cong_inherit(struct sock *newsk);
+void ltcp_cong_reset(struct sock *sk);
 int ltcp_cong_set_default(struct net *net, const char *name);
 void ltcp_cong_get_default(struct net *net, char *buf);
 int ltcp_cong_net_init(struct net *net);

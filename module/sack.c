@@ -143,8 +143,9 @@ void ltcp_sack_ofo(struct sock *sk, struct sk_buff *skb)
  * duplicate; a block reported once is not repeated. A second duplicate
  * before that ACK goes out replaces the first unless the two touch, then
  * the D-SACK covers both. Nothing when SACK was not negotiated or
- * net.ltcp.dsack is 0. Each new block counts, under Linux's names, as a
- * D-SACK of old data (below RCV.NXT) or of data held out of order.
+ * net.ltcp.dsack is 0. Each block that goes out counts once, under
+ * Linux's names, as a D-SACK of old data (below RCV.NXT) or of data held
+ * out of order, by the first duplicate that made it.
  */
 void ltcp_sack_dsack(struct sock *sk, u32 start, u32 end)
 {
@@ -160,7 +161,7 @@ void ltcp_sack_dsack(struct sock *sk, u32 start, u32 end)
 			start = d->start_seq;
 		if (ltcp_after(d->end_seq, end))
 			end = d->end_seq;
-	} else {
+	} else if (!tp->rx_opt.dsack) {
 		NET_INC_STATS(sock_net(sk), ltcp_before(start, tp->rcv_nxt) ?
 			      LINUX_MIB_TCPDSACKOLDSENT :
 			      LINUX_MIB_TCPDSACKOFOSENT);

@@ -551,6 +551,7 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	ltcp_sk(sk)->undo_dsack_wait = 0;
 	ltcp_rack_init(sk);
 	ltcp_reset_counters(tp);
+	ltcp_cong_reset(sk);
 	ltcp_sk(sk)->urg_mode = 0;
 	WRITE_ONCE(tp->urg_data, 0);
 	icsk->icsk_backoff = 0;

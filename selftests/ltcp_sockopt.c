@@ -456,6 +456,54 @@ TEST_F(opt, info_after_disconnect)
 	EXPECT_EQ(0U, ti.tcpi_rcv_ooopack);
 }
 
+/*
+ * After connect(AF_UNSPEC) the congestion control starts afresh on the
+ * next connection, as on Linux (released, its state cleared, init()
+ * again): bbr's bandwidth estimate from a connection that moved a
+ * megabyte over loopback is gone on the next one before it sends.
+ */
+TEST_F(opt, cc_after_disconnect)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	static char buf[65536];
+	struct tcp_bbr_info info;
+	unsigned long long bw_old, bw_new;
+	ssize_t n, got;
+	socklen_t len;
+	int i, again;
+
+	if (setsockopt(self->client, IPPROTO_TCP, TCP_CONGESTION, "bbr", 3))
+		SKIP(return, "no bbr (%s)", strerror(errno));
+	ASSERT_EQ(0, establish(self, 0));
+	for (i = 0; i < 16; i++) {
+		ASSERT_EQ((ssize_t)sizeof(buf),
+			  send(self->client, buf, sizeof(buf), 0));
+		for (got = 0; got < (ssize_t)sizeof(buf); got += n) {
+			n = recv(self->server, buf, sizeof(buf) - got, 0);
+			ASSERT_LT(0, n);
+		}
+	}
+	len = sizeof(info);
+	ASSERT_EQ(0, getsockopt(self->client, IPPROTO_TCP, TCP_CC_INFO, &info,
+				&len));
+	bw_old = info.bbr_bw_lo | (unsigned long long)info.bbr_bw_hi << 32;
+
+	ASSERT_EQ(0, connect(self->client, &unspec, sizeof(unspec)));
+	ASSERT_EQ(0, connect(self->client, (struct sockaddr *)&self->addr,
+			     sizeof(self->addr)));
+	again = accept(self->listener, NULL, NULL);
+	ASSERT_LE(0, again);
+	len = sizeof(info);
+	ASSERT_EQ(0, getsockopt(self->client, IPPROTO_TCP, TCP_CC_INFO, &info,
+				&len));
+	bw_new = info.bbr_bw_lo | (unsigned long long)info.bbr_bw_hi << 32;
+	TH_LOG("bbr bandwidth: %llu B/s before the disconnect, %llu after",
+	       bw_old, bw_new);
+	EXPECT_LT(1000000ULL, bw_old);
+	EXPECT_GT(bw_old / 100, bw_new);
+	close(again);
+}
+
 /* TCP_INFO's clocks: ms since the last data sent and received and the
  * last ACK, as ss -i shows them (lastsnd, lastrcv, lastack).
  */

@@ -281,10 +281,15 @@ flows() {
 	tc -s -n cce-r qdisc show dev veth1 >"$f.tc"
 	mib cce-s >"$f.mib-s1"
 	mib cce-d >"$f.mib-d1"
-	{
-		mib_delta "$f.mib-s0" "$f.mib-s1" sender
-		mib_delta "$f.mib-d0" "$f.mib-d1" receiver
-	} >"$f.mib"
+	# No .mib (the report shows no counters) rather than a false 0
+	# when a snapshot came out empty.
+	if [ -s "$f.mib-s0" ] && [ -s "$f.mib-s1" ] && [ -s "$f.mib-d0" ] &&
+		[ -s "$f.mib-d1" ]; then
+		{
+			mib_delta "$f.mib-s0" "$f.mib-s1" sender
+			mib_delta "$f.mib-d0" "$f.mib-d1" receiver
+		} >"$f.mib"
+	fi
 	rm -f "$f.mib-s0" "$f.mib-s1" "$f.mib-d0" "$f.mib-d1"
 	return $rc
 }
