@@ -772,7 +772,7 @@ struct dst_entry *ltcp_v6_child_init(const struct sock *sk, struct sock *newsk,
  * @rmem: net.ltcp.rmem: min, default and max receive buffer, in bytes
  * @moderate_rcvbuf: net.ltcp.moderate_rcvbuf: receive-buffer autotuning
  * @wmem: net.ltcp.wmem: min, default and max send buffer, in bytes
- * @rto_min_us: net.ltcp.rto_min_us: the smallest RTO, in microseconds
+ * @rto_min_us: net.ltcp.rto_min_us: the least RTO above SRTT, microseconds
  * @rto_max_ms: net.ltcp.rto_max_ms: the largest RTO, in milliseconds
  * @ca_default: net.ltcp.congestion_control: the holder (cong.c) of the
  *	algorithm new sockets run

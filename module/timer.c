@@ -15,11 +15,9 @@
 #include "ltcp.h"
 
 /* The bounds of the RTO: net.ltcp.rto_min_us and rto_max_ms. */
-static u32 ltcp_rto_min(const struct sock *sk)
+static u32 ltcp_rto_min_us(const struct sock *sk)
 {
-	u32 us = READ_ONCE(ltcp_net(sock_net(sk))->rto_min_us);
-
-	return max_t(u32, usecs_to_jiffies(us), 1);
+	return max_t(u32, READ_ONCE(ltcp_net(sock_net(sk))->rto_min_us), 1);
 }
 
 static u32 ltcp_rto_max(const struct sock *sk)
@@ -66,14 +64,16 @@ void ltcp_rtt_sample(struct sock *sk, long rtt_us)
 	if (rtt_us <= tp->rtt_min.s[0].v ||
 	    tcp_jiffies32 - tp->rtt_min.s[0].t > 300 * HZ)
 		minmax_reset(&tp->rtt_min, tcp_jiffies32, rtt_us);
-	/* RTO = SRTT + max(G, 4 * RTTVAR); 2.4: at least net.ltcp.rto_min_us
-	 * (Linux's 200 ms by default, not RFC 6298's 1 s), 2.5: at most
-	 * net.ltcp.rto_max_ms (120 s); the maximum wins.
+	/* RTO = SRTT + max(G, 4 * RTTVAR), 2.5: at most net.ltcp.rto_max_ms
+	 * (120 s). 2.4's minimum, net.ltcp.rto_min_us (Linux's 200 ms by
+	 * default, not RFC 6298's 1 s), bounds the variance term rather than
+	 * the sum, as Linux's minimum does: on a steady path RTTVAR decays
+	 * towards 0, and a minimum of the sum would leave next to no margin
+	 * above an SRTT near it (selftests/peer_rto).
 	 */
-	rto_us = (tp->srtt_us >> 3) + max_t(u32, tp->mdev_us,
-					    jiffies_to_usecs(1));
-	icsk->icsk_rto = min(max(usecs_to_jiffies(rto_us), ltcp_rto_min(sk)),
-			     ltcp_rto_max(sk));
+	rto_us = (tp->srtt_us >> 3) +
+		 max3(tp->mdev_us, jiffies_to_usecs(1), ltcp_rto_min_us(sk));
+	icsk->icsk_rto = min(usecs_to_jiffies(rto_us), ltcp_rto_max(sk));
 }
 
 /**
