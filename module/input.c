@@ -1212,6 +1212,17 @@ syn_challenge:
 			ltcp_send_reset(sk, skb);
 			goto drop;
 		}
+		if (!tp->packets_out) {
+			/* A listener's child: the request socket sent the
+			 * SYN-ACK, so nothing here tracks it. It counts as
+			 * delivered, but not in tcpi_bytes_acked, as on
+			 * Linux, whose child starts with SND.UNA past it (a
+			 * simultaneous open's SYN-ACK is in flight and
+			 * ltcp_ack() counts it both ways).
+			 */
+			tp->delivered++;
+			tp->snd_una = cb->ack_seq;
+		}
 		ltcp_set_state(sk, TCP_ESTABLISHED);
 		tp->snd_wl1 = cb->seq;
 		ltcp_init_transfer(sk);

@@ -456,6 +456,54 @@ TEST_F(opt, info_after_disconnect)
 	EXPECT_EQ(0U, ti.tcpi_rcv_ooopack);
 }
 
+/* TCP_INFO of @fd once its tcpi_bytes_acked reached @want (within 2 s). */
+static void info_acked(struct __test_metadata *_metadata, int fd,
+		       struct tcp_info *ti, unsigned long long want)
+{
+	socklen_t len;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		len = sizeof(*ti);
+		ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len));
+		if (ti->tcpi_bytes_acked >= want)
+			return;
+		usleep(10000);
+	}
+}
+
+/*
+ * The accepting side's TCP_INFO counts as Linux's: its SYN-ACK is not in
+ * tcpi_bytes_acked (Linux's child starts with SND.UNA past it, where the
+ * connecting side counts its SYN), but is a delivered segment. ltcp before
+ * 2026-12-07: 1001 bytes acknowledged, 1 delivered.
+ */
+TEST_F(opt, info_passive_side)
+{
+	char buf[1000] = "";
+	struct tcp_info ti;
+
+	ASSERT_EQ(0, establish(self, 0));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(self->server, buf, sizeof(buf), 0));
+	ASSERT_EQ((ssize_t)sizeof(buf), recv(self->client, buf, sizeof(buf),
+					     MSG_WAITALL));
+	ASSERT_EQ((ssize_t)sizeof(buf), send(self->client, buf, sizeof(buf), 0));
+	ASSERT_EQ((ssize_t)sizeof(buf), recv(self->server, buf, sizeof(buf),
+					     MSG_WAITALL));
+	info_acked(_metadata, self->server, &ti, sizeof(buf));
+	TH_LOG("accepted: bytes_acked %llu, delivered %u, segs_out %u, data_segs_out %u",
+	       (unsigned long long)ti.tcpi_bytes_acked, ti.tcpi_delivered,
+	       ti.tcpi_segs_out, ti.tcpi_data_segs_out);
+	EXPECT_EQ(sizeof(buf), ti.tcpi_bytes_acked);
+	EXPECT_EQ(2U, ti.tcpi_delivered);	/* the SYN-ACK and the data */
+	info_acked(_metadata, self->client, &ti, sizeof(buf) + 1);
+	TH_LOG("connected: bytes_acked %llu, delivered %u, segs_out %u, data_segs_out %u",
+	       (unsigned long long)ti.tcpi_bytes_acked, ti.tcpi_delivered,
+	       ti.tcpi_segs_out, ti.tcpi_data_segs_out);
+	EXPECT_EQ(sizeof(buf) + 1, ti.tcpi_bytes_acked);
+	EXPECT_EQ(2U, ti.tcpi_delivered);	/* the SYN and the data */
+}
+
 /*
  * After connect(AF_UNSPEC) the congestion control starts afresh on the
  * next connection, as on Linux (released, its state cleared, init()
