@@ -221,6 +221,23 @@ mib_delta() {
 		$2 != a[$1] { print tag, $1, $2 - a[$1] }' "$1" "$2"
 }
 
+# settle: wait (at most 5 s) until the sender's and receiver's namespaces
+# hold no TCP socket but listeners and TIME-WAIT, so that a connection
+# still closing (an orphan resending its FIN, say) counts in its own
+# run's counters, not in the next one's
+settle() {
+	local i ns left
+	for i in $(seq 1 50); do
+		left=0
+		for ns in cce-s cce-d; do
+			left=$((left + $(ip netns exec $ns ss -tanH state all \
+				exclude listening exclude time-wait 2>/dev/null | wc -l)))
+		done
+		[ "$left" -eq 0 ] && return 0
+		sleep 0.1
+	done
+}
+
 # flows CASE STACK F: one run of CASE; F is the raw file prefix. Flows
 # started apart each have their own iperf3 server and client; flows that
 # start together are one iperf3 -P. Every flow ends at the same time.
@@ -278,6 +295,7 @@ flows() {
 		kill "$i" 2>/dev/null || true
 		wait "$i" 2>/dev/null || true
 	done
+	settle
 	tc -s -n cce-r qdisc show dev veth1 >"$f.tc"
 	mib cce-s >"$f.mib-s1"
 	mib cce-d >"$f.mib-d1"
