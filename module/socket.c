@@ -153,6 +153,7 @@ int ltcp_init_sock(struct sock *sk)
 	tcp_snd_cwnd_set(tp, LTCP_INIT_CWND);
 	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
 	tp->snd_cwnd_clamp = ~0U;
+	tp->rate_app_limited = 1;	/* no rate sample yet (TCP_INFO) */
 	tp->reordering = READ_ONCE(ltcp_net(net)->reordering);
 	ltcp_rack_init(sk);
 	ltcp_sk(sk)->rcv_ratio = LTCP_RCV_RATIO_INIT;
@@ -494,7 +495,8 @@ static void ltcp_reset_counters(struct tcp_sock *tp)
 	tp->app_limited = 0;
 	tp->rate_delivered = 0;
 	tp->rate_interval_us = 0;
-	tp->rate_app_limited = 0;
+	/* No rate sample yet: TCP_INFO reports it app-limited, as Linux's */
+	tp->rate_app_limited = 1;
 }
 
 /**

@@ -305,13 +305,14 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_max_pacing_rate = READ_ONCE(sk->sk_max_pacing_rate) !=
 				     ~0UL ?
 				     READ_ONCE(sk->sk_max_pacing_rate) : ~0ULL;
-	/* The last kept delivery-rate sample (rate.c), bytes per second. */
-	if (tp->rate_interval_us) {
+	/* The last kept delivery-rate sample (rate.c), bytes per second;
+	 * app-limited before the first, as Linux reports it.
+	 */
+	if (tp->rate_interval_us)
 		info->tcpi_delivery_rate =
 			div_u64((u64)tp->rate_delivered * tp->mss_cache *
 				USEC_PER_SEC, tp->rate_interval_us);
-		info->tcpi_delivery_rate_app_limited = tp->rate_app_limited;
-	}
+	info->tcpi_delivery_rate_app_limited = tp->rate_app_limited;
 }
 
 /**

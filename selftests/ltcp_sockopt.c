@@ -454,6 +454,7 @@ TEST_F(opt, info_after_disconnect)
 	EXPECT_EQ(0U, ti.tcpi_delivered);
 	EXPECT_EQ(0U, ti.tcpi_dsack_dups);
 	EXPECT_EQ(0U, ti.tcpi_rcv_ooopack);
+	EXPECT_EQ(1, (int)ti.tcpi_delivery_rate_app_limited);
 }
 
 /* TCP_INFO of @fd once its tcpi_bytes_acked reached @want (within 2 s). */
@@ -476,7 +477,8 @@ static void info_acked(struct __test_metadata *_metadata, int fd,
  * The accepting side's TCP_INFO counts as Linux's: its SYN-ACK is not in
  * tcpi_bytes_acked (Linux's child starts with SND.UNA past it, where the
  * connecting side counts its SYN), but is a delivered segment. ltcp before
- * 2026-12-07: 1001 bytes acknowledged, 1 delivered.
+ * 2026-12-07: 1001 bytes acknowledged, 1 delivered. Before any rate
+ * sample both ends report the delivery rate app-limited (ltcp said not).
  */
 TEST_F(opt, info_passive_side)
 {
@@ -484,6 +486,11 @@ TEST_F(opt, info_passive_side)
 	struct tcp_info ti;
 
 	ASSERT_EQ(0, establish(self, 0));
+	/* No rate sample yet: app-limited, on Linux. */
+	info_acked(_metadata, self->server, &ti, 0);
+	EXPECT_EQ(1, (int)ti.tcpi_delivery_rate_app_limited);
+	info_acked(_metadata, self->client, &ti, 0);
+	EXPECT_EQ(1, (int)ti.tcpi_delivery_rate_app_limited);
 	ASSERT_EQ((ssize_t)sizeof(buf), send(self->server, buf, sizeof(buf), 0));
 	ASSERT_EQ((ssize_t)sizeof(buf), recv(self->client, buf, sizeof(buf),
 					     MSG_WAITALL));
