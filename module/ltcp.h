@@ -566,6 +566,24 @@ void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
 void ltcp_icmp_error(struct sock *sk, int err);
 void ltcp_ca_set_state(struct sock *sk, u8 state);
 
+/* rxstamp.c */
+
+/**
+ * struct ltcp_rx_stamp - the receive timestamps a read reports
+ * @sw: the software receive time of the last segment read (0: none)
+ * @hw: its device's time (0: none)
+ * @seen: a segment was read from
+ */
+struct ltcp_rx_stamp {
+	ktime_t sw;
+	ktime_t hw;
+	bool seen;
+};
+
+void ltcp_rx_stamp_note(struct ltcp_rx_stamp *stamp, struct sk_buff *skb);
+void ltcp_rx_stamp_put(struct msghdr *msg, struct sock *sk,
+		       const struct ltcp_rx_stamp *stamp);
+
 /* urgent.c */
 void ltcp_urg_rcv(struct sock *sk, const struct sk_buff *skb);
 int ltcp_urg_recv(struct sock *sk, struct msghdr *msg, size_t len, int flags);

@@ -921,6 +921,7 @@ static void ltcp_urg_passed(struct sock *sk, struct sk_buff *skb, u32 end,
 int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		 int *addr_len)
 {
+	struct ltcp_rx_stamp stamp = {};
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 peek_seq, *seq;
 	int copied = 0;
@@ -989,6 +990,7 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 					copied = -EFAULT;
 				break;
 			}
+			ltcp_rx_stamp_note(&stamp, skb);
 			*seq += used;
 			copied += used;
 			len -= used;
@@ -1017,6 +1019,8 @@ int ltcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		ltcp_rcvbuf_adjust(sk);
 	ltcp_cleanup_rbuf(sk, copied);
 	sk_mem_reclaim(sk);
+	if (copied >= 0)
+		ltcp_rx_stamp_put(msg, sk, &stamp);
 	if (tp->recvmsg_inq && copied >= 0) {
 		/* TCP_INQ: what is left to read; after the peer's FIN at
 		 * least 1, so that a reader goes on to see the end.

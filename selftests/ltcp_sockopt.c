@@ -19,11 +19,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/inet_diag.h>
+#include <linux/net_tstamp.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
+#include <linux/time_types.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -509,6 +511,77 @@ TEST_F(opt, info_passive_side)
 	       ti.tcpi_segs_out, ti.tcpi_data_segs_out);
 	EXPECT_EQ(sizeof(buf) + 1, ti.tcpi_bytes_acked);
 	EXPECT_EQ(2U, ti.tcpi_delivered);	/* the SYN and the data */
+}
+
+/*
+ * Receive timestamps in the 64-bit layouts (SO_TIMESTAMP_NEW,
+ * SO_TIMESTAMPNS_NEW, SO_TIMESTAMPING_NEW with software reports): one
+ * control message for a read that takes two segments, with a time
+ * between the first write and the read's return. The kernel's
+ * rxtimestamp_tcp (kernel_net.sh) covers the older layouts.
+ */
+TEST_F(opt, rx_timestamps)
+{
+	static const int opts[] = {
+		SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW, SO_TIMESTAMPING_NEW,
+	};
+	char ctl[512], buf[200];
+	struct timespec before, after;
+	int one = 1, i;
+
+	ASSERT_EQ(0, establish(self, 0));
+	ASSERT_EQ(0, setsockopt(self->client, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	for (i = 0; i < 3; i++) {
+		int val = opts[i] == SO_TIMESTAMPING_NEW ?
+			  SOF_TIMESTAMPING_SOFTWARE |
+			  SOF_TIMESTAMPING_RX_SOFTWARE : 1;
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl, .msg_controllen = sizeof(ctl),
+		};
+		long long ns = -1, lo, hi;
+		struct cmsghdr *cm;
+		int n = 0;
+
+		ASSERT_EQ(0, setsockopt(self->server, SOL_SOCKET, opts[i], &val,
+					sizeof(val)));
+		clock_gettime(CLOCK_REALTIME, &before);
+		ASSERT_EQ(100, send(self->client, buf, 100, 0));
+		usleep(20000);
+		ASSERT_EQ(100, send(self->client, buf, 100, 0));
+		ASSERT_EQ(200, recvmsg(self->server, &msg, MSG_WAITALL));
+		clock_gettime(CLOCK_REALTIME, &after);
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET)
+				continue;
+			n++;
+			EXPECT_EQ(opts[i], cm->cmsg_type);
+			if (cm->cmsg_type == SO_TIMESTAMP_NEW) {
+				struct __kernel_sock_timeval tv;
+
+				memcpy(&tv, CMSG_DATA(cm), sizeof(tv));
+				ns = tv.tv_sec * 1000000000LL + tv.tv_usec * 1000;
+			} else {
+				/* SCM_TIMESTAMPING_NEW: the software slot first */
+				struct __kernel_timespec ts;
+
+				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+				ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+			}
+		}
+		lo = before.tv_sec * 1000000000LL + before.tv_nsec - 1000;
+		hi = after.tv_sec * 1000000000LL + after.tv_nsec;
+		TH_LOG("option %d: %d message(s), %.3f ms after the first write",
+		       opts[i], n, (ns - lo) / 1e6);
+		EXPECT_EQ(1, n);
+		EXPECT_LE(lo, ns);
+		EXPECT_GE(hi, ns);
+		val = 0;
+		ASSERT_EQ(0, setsockopt(self->server, SOL_SOCKET, opts[i], &val,
+					sizeof(val)));
+	}
 }
 
 /*
