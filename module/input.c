@@ -450,6 +450,7 @@ static u32 ltcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 		}
 		acked++;
 		ltcp_rate_skb_delivered(sk, skb, rs);
+		ltcp_tx_stamp_acked(sk, skb);
 		ltcp_skb_acked(sk, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);

@@ -136,6 +136,7 @@ struct ltcp_skb_cb {
 	u8 flags;
 	u8 retrans;
 	u8 state;
+	u8 tstamp_ack;
 };
 
 #define LTCP_SKB_LOST		0x01	/* counted in lost_out */
@@ -253,6 +254,9 @@ struct ltcp_rack {
  *	below the recovery point never retransmitted
  * @frto_new_acked: within an ACK, it acknowledged or SACKed a segment
  *	first sent after the timeout
+ * @tskey_base: SND.UNA when a write first saw SOF_TIMESTAMPING_OPT_ID on:
+ *	transmit timestamp keys count bytes from it (txstamp.c)
+ * @tskey_on: @tskey_base is set (OPT_ID was on at the last write)
  *
  * Loss bookkeeping uses tcp_sock's packets_out, lost_out and retrans_out
  * (tcp_packets_in_flight() reads them), kept per segment in
@@ -273,6 +277,7 @@ struct ltcp_sock {
 	u32 undo_tsval;
 	u32 undo_cwnd;
 	u32 undo_ssthresh;
+	u32 tskey_base;
 	struct ltcp_ca_holder *ca_holder;
 	struct ltcp_rack rack;
 	atomic_t backlog_mem;
@@ -289,7 +294,8 @@ struct ltcp_sock {
 	   undo_rtx:1,
 	   undo_dsack_wait:1,
 	   frto_orig_acked:1,
-	   frto_new_acked:1;
+	   frto_new_acked:1,
+	   tskey_on:1;
 };
 
 /**
@@ -583,6 +589,17 @@ struct ltcp_rx_stamp {
 void ltcp_rx_stamp_note(struct ltcp_rx_stamp *stamp, struct sk_buff *skb);
 void ltcp_rx_stamp_put(struct msghdr *msg, struct sock *sk,
 		       const struct ltcp_rx_stamp *stamp);
+
+/* txstamp.c */
+void ltcp_tx_stamp_write(struct sock *sk, u32 tsflags);
+void ltcp_tx_stamp_acked(struct sock *sk, struct sk_buff *skb);
+void ltcp_tx_stamp_split(struct sk_buff *skb, struct sk_buff *nskb);
+
+static inline bool ltcp_tx_stamp_pending(struct sk_buff *skb)
+{
+	return LTCP_SKB_CB(skb)->tstamp_ack ||
+	       (skb_shinfo(skb)->tx_flags & SKBTX_ANY_TSTAMP);
+}
 
 /* urgent.c */
 void ltcp_urg_rcv(struct sock *sk, const struct sk_buff *skb);

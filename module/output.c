@@ -469,6 +469,7 @@ static int ltcp_fragment(struct sock *sk, struct sk_buff *skb,
 	ncb->seq = cb->seq + len;
 	cb->end_seq = ncb->seq;
 	cb->flags &= ~(LTCP_FIN | LTCP_PSH);
+	ltcp_tx_stamp_split(skb, nskb);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	if (ltcp_before(cb->seq, tp->snd_nxt)) {
 		/* Sent: one more segment in flight, counted as @skb is. */

@@ -609,8 +609,12 @@ static struct sk_buff *ltcp_tail_for_data(struct sock *sk, int mss)
 {
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
+	/* A tail that holds an earlier write's timestamp request ends
+	 * there: the request belongs to that write's last byte.
+	 */
 	if (skb && ltcp_sk(sk)->send_head &&
 	    !(LTCP_SKB_CB(skb)->flags & (LTCP_SYN | LTCP_FIN)) &&
+	    !ltcp_tx_stamp_pending(skb) &&
 	    skb->len < mss && (skb_tailroom(skb) > 0 ||
 			       skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS))
 		return skb;
@@ -713,11 +717,18 @@ int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	int flags = msg->msg_flags;
+	struct sockcm_cookie sockc;
 	size_t copied = 0;
 	long timeo;
 	int err;
 
 	lock_sock(sk);
+	/* SOL_SOCKET control messages: SO_TIMESTAMPING for this write. */
+	sockcm_init(&sockc, sk);
+	if (msg->msg_controllen && sock_cmsg_send(sk, msg, &sockc)) {
+		err = -EINVAL;
+		goto out_err;
+	}
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
 		err = sk_stream_wait_connect(sk, &timeo);
@@ -782,6 +793,8 @@ wait_for_memory:
 	}
 	if (copied && (flags & MSG_OOB))
 		ltcp_urg_send(sk);
+	if (copied)
+		ltcp_tx_stamp_write(sk, sockc.tsflags);
 	/* Linux marks the end of each write with PSH. */
 	if (copied && !(flags & MSG_MORE)) {
 		struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
@@ -808,6 +821,7 @@ out_err:
 	if (copied) {
 		if (flags & MSG_OOB)
 			ltcp_urg_send(sk);
+		ltcp_tx_stamp_write(sk, sockc.tsflags);
 		ltcp_push_pending(sk);
 		release_sock(sk);
 		return copied;

@@ -28,7 +28,8 @@ mkdir -p $LOGS
 CHECK="socket tcp_inq so_netns_cookie sk_connect_zero_addr reuseaddr_conflict
 reuseaddr_ports_exhausted reuseport_addr_any reuseport_dualstack
 reuseport_bpf_cpu stress_reuseport_listen bind_bhash_v4 bind_bhash_v6
-udpgso_bench_tcp tcp_mmap fin_ack_lat rxtimestamp_tcp"
+udpgso_bench_tcp tcp_mmap fin_ack_lat rxtimestamp_tcp txtimestamp_tcp
+txtimestamp_tcp_cmsg txtimestamp_tcp_nodata"
 # Every test, in the order of the table.
 ALL="socket tcp_inq tcp_mmap tcp_mmap_zerocopy tcp_fastopen_backup_key
 msg_zerocopy_tcp io_uring_zerocopy_tx_tcp
@@ -147,7 +148,6 @@ reason_of() {
 	io_uring_zerocopy_tx_tcp) echo "gap (offload): IORING_OP_SEND_ZC gets EOPNOTSUPP, no zerocopy send" ;;
 	reuseport_bpf) echo "gap (5): TCP_FASTOPEN on the listener refused (the BPF part passes in reuseport_bpf_cpu)" ;;
 	sk_bind_sendto_listen) echo "gap (5): sendto(MSG_FASTOPEN) on an unconnected socket: EPIPE, no Fast Open" ;;
-	txtimestamp_tcp*) echo "gap (5): no SO_TIMESTAMPING TX timestamps (SND/ACK) on the error queue" ;;
 	fin_ack_lat) echo "ltcp bug: ACK storm after the handshake (pure ACKs answered by pure ACKs for 100-300 ms)" ;;
 	fcnal_ipv4_tcp) echo "gap (5): TCP_MD5SIG (35 cases), VRF scope of a global listener (2), SO_BINDTODEVICE in the route lookup (4)" ;;
 	fcnal_ipv6_tcp) echo "gap (5): TCP_MD5SIG (29 cases), a link-local peer's accepted socket not bound to its device (3)" ;;
