@@ -107,6 +107,7 @@ static bool ltcp_collapse_copy(struct sock *sk, struct sk_buff *first, u32 len,
 		ncb->seq = seq;
 		ncb->end_seq = seq + size;
 		nskb->tstamp = src->tstamp;
+		*skb_hwtstamps(nskb) = *skb_hwtstamps(src);
 		while (filled < size) {
 			u32 take = min(size - filled, src->len - off);
 

@@ -594,6 +594,7 @@ void ltcp_rx_stamp_put(struct msghdr *msg, struct sock *sk,
 void ltcp_tx_stamp_write(struct sock *sk, u32 tsflags);
 void ltcp_tx_stamp_acked(struct sock *sk, struct sk_buff *skb);
 void ltcp_tx_stamp_split(struct sk_buff *skb, struct sk_buff *nskb);
+void ltcp_tx_stamp_reset(struct sock *sk);
 
 static inline bool ltcp_tx_stamp_pending(struct sk_buff *skb)
 {

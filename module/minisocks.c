@@ -405,6 +405,7 @@ static struct sock *ltcp_child_finish(struct sock *sk, struct sock *newsk,
 	newtp->rate_delivered = 0;
 	newtp->rate_interval_us = 0;
 	newtp->rate_app_limited = 1;	/* no rate sample yet (TCP_INFO) */
+	ltcp_tx_stamp_reset(newsk);
 	newtp->srtt_us = 0;
 	ltcp_sync_mss(newsk, dst_mtu(dst));
 	/* RFC 6298 2.2: the SYN-ACK and the ACK that completes the

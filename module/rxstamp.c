@@ -17,12 +17,17 @@
 /**
  * ltcp_rx_stamp_note() - remember the timestamps of a segment read from
  * @stamp: the read's record
- * @skb: the segment; the last one noted is what the read reports
+ * @skb: the segment; the last one read that has a timestamp is what the
+ *	read reports
  */
 void ltcp_rx_stamp_note(struct ltcp_rx_stamp *stamp, struct sk_buff *skb)
 {
+	ktime_t hw = skb_hwtstamps(skb)->hwtstamp;
+
+	if (!skb->tstamp && !hw)
+		return;
 	stamp->sw = skb->tstamp;
-	stamp->hw = skb_hwtstamps(skb)->hwtstamp;
+	stamp->hw = hw;
 	stamp->seen = true;
 }
 

@@ -553,6 +553,7 @@ int ltcp_disconnect(struct sock *sk, int flags)
 	ltcp_sk(sk)->undo_dsack_wait = 0;
 	ltcp_rack_init(sk);
 	ltcp_reset_counters(tp);
+	ltcp_tx_stamp_reset(sk);
 	ltcp_cong_reset(sk);
 	ltcp_sk(sk)->urg_mode = 0;
 	WRITE_ONCE(tp->urg_data, 0);
@@ -723,17 +724,17 @@ int ltcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	int err;
 
 	lock_sock(sk);
-	/* SOL_SOCKET control messages: SO_TIMESTAMPING for this write. */
 	sockcm_init(&sockc, sk);
-	if (msg->msg_controllen && sock_cmsg_send(sk, msg, &sockc)) {
-		err = -EINVAL;
-		goto out_err;
-	}
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
 		err = sk_stream_wait_connect(sk, &timeo);
 		if (err)
 			goto out_err;
+	}
+	/* SOL_SOCKET control messages: SO_TIMESTAMPING for this write. */
+	if (msg->msg_controllen && sock_cmsg_send(sk, msg, &sockc)) {
+		err = -EINVAL;
+		goto out_err;
 	}
 	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 

@@ -37,11 +37,16 @@ void ltcp_tx_stamp_write(struct sock *sk, u32 tsflags)
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 	struct ltcp_sock *lsk = ltcp_sk(sk);
 
+	/* Generic code zeroes sk_tskey whenever OPT_ID is switched on for
+	 * a socket it does not know as TCP: that tells a re-enabled option
+	 * (Linux re-bases then) from one that stayed on.
+	 */
 	if (!(READ_ONCE(sk->sk_tsflags) & SOF_TIMESTAMPING_OPT_ID)) {
 		lsk->tskey_on = 0;
-	} else if (!lsk->tskey_on) {
+	} else if (!lsk->tskey_on || !atomic_read(&sk->sk_tskey)) {
 		lsk->tskey_base = tcp_sk(sk)->snd_una;
 		lsk->tskey_on = 1;
+		atomic_set(&sk->sk_tskey, 1);
 	}
 	if (!skb || !(tsflags & SOF_TIMESTAMPING_TX_RECORD_MASK))
 		return;
@@ -76,10 +81,20 @@ void ltcp_tx_stamp_split(struct sk_buff *skb, struct sk_buff *nskb)
 	struct skb_shared_info *shinfo = skb_shinfo(skb);
 	u8 flags = shinfo->tx_flags & SKBTX_ANY_TSTAMP;
 
-	LTCP_SKB_CB(skb)->tstamp_ack = 0;
-	if (!flags)
+	if (!flags && !LTCP_SKB_CB(skb)->tstamp_ack)
 		return;
+	LTCP_SKB_CB(skb)->tstamp_ack = 0;
 	shinfo->tx_flags &= ~flags;
 	skb_shinfo(nskb)->tx_flags |= flags;
 	skb_shinfo(nskb)->tskey = shinfo->tskey;
+}
+
+/**
+ * ltcp_tx_stamp_reset() - a new connection counts its keys afresh
+ * @sk: the socket (a child, or one disconnected)
+ */
+void ltcp_tx_stamp_reset(struct sock *sk)
+{
+	ltcp_sk(sk)->tskey_on = 0;
+	ltcp_sk(sk)->tskey_base = 0;
 }

@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/errqueue.h>
 #include <linux/inet_diag.h>
 #include <linux/net_tstamp.h>
 #include <linux/netlink.h>
@@ -532,6 +533,13 @@ TEST_F(opt, rx_timestamps)
 	ASSERT_EQ(0, establish(self, 0));
 	ASSERT_EQ(0, setsockopt(self->client, IPPROTO_TCP, TCP_NODELAY, &one,
 				sizeof(one)));
+	/* Receive timestamping is switched on system-wide by a deferred
+	 * work item: the client's option keeps it on throughout, and the
+	 * wait lets the work run before the first segment.
+	 */
+	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_TIMESTAMP_NEW,
+				&one, sizeof(one)));
+	usleep(200000);
 	for (i = 0; i < 3; i++) {
 		int val = opts[i] == SO_TIMESTAMPING_NEW ?
 			  SOF_TIMESTAMPING_SOFTWARE |
@@ -582,6 +590,73 @@ TEST_F(opt, rx_timestamps)
 		ASSERT_EQ(0, setsockopt(self->server, SOL_SOCKET, opts[i], &val,
 					sizeof(val)));
 	}
+}
+
+/* The key of the next ACK report on @fd's error queue, or -1. */
+static long tx_ack_key(int fd)
+{
+	char ctl[512];
+	struct msghdr msg = { .msg_control = ctl,
+			      .msg_controllen = sizeof(ctl) };
+	struct pollfd pfd = { .fd = fd, .events = 0 };
+	struct cmsghdr *cm;
+
+	for (;;) {
+		if (poll(&pfd, 1, 2000) != 1 || !(pfd.revents & POLLERR))
+			return -1;
+		msg.msg_controllen = sizeof(ctl);
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE) < 0)
+			return -1;
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			struct sock_extended_err ee;
+
+			if (!((cm->cmsg_level == SOL_IP &&
+			       cm->cmsg_type == IP_RECVERR) ||
+			      (cm->cmsg_level == SOL_IPV6 &&
+			       cm->cmsg_type == IPV6_RECVERR)))
+				continue;
+			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&
+			    ee.ee_info == SCM_TSTAMP_ACK)
+				return ee.ee_data;
+		}
+	}
+}
+
+/*
+ * Transmit timestamps' OPT_ID keys (timestamping.rst): the offset of a
+ * write's last byte, counted from where the data stood when the option
+ * was switched on; switched off and on again, even with no write in
+ * between, the count starts afresh (ltcp before 2026-12-07: no reports).
+ */
+TEST_F(opt, tx_timestamp_keys)
+{
+	int on = SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_SOFTWARE |
+		 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	int off = 0, one = 1;
+	struct tcp_info ti;
+	char buf[200] = "";
+
+	ASSERT_EQ(0, establish(self, 0));
+	ASSERT_EQ(0, setsockopt(self->client, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	/* Data before the option, acknowledged: not in the count. */
+	ASSERT_EQ(10, send(self->client, buf, 10, 0));
+	info_acked(_metadata, self->client, &ti, 11);
+	ASSERT_EQ(11U, ti.tcpi_bytes_acked);
+	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_TIMESTAMPING,
+				&on, sizeof(on)));
+	ASSERT_EQ(10, send(self->client, buf, 10, 0));
+	EXPECT_EQ(9, tx_ack_key(self->client));
+	ASSERT_EQ(10, send(self->client, buf, 10, 0));
+	EXPECT_EQ(19, tx_ack_key(self->client));
+	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_TIMESTAMPING,
+				&off, sizeof(off)));
+	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_TIMESTAMPING,
+				&on, sizeof(on)));
+	ASSERT_EQ(100, send(self->client, buf, 100, 0));
+	EXPECT_EQ(99, tx_ack_key(self->client));
+	ASSERT_EQ(130, recv(self->server, buf, 130, MSG_WAITALL));
 }
 
 /*
