@@ -576,9 +576,10 @@ void ltcp_ca_set_state(struct sock *sk, u8 state);
 
 /**
  * struct ltcp_rx_stamp - the receive timestamps a read reports
- * @sw: the software receive time of the last segment read (0: none)
+ * @sw: the software receive time of the last segment read that has a
+ *	timestamp (0: none)
  * @hw: its device's time (0: none)
- * @seen: a segment was read from
+ * @seen: such a segment was read from
  */
 struct ltcp_rx_stamp {
 	ktime_t sw;
