@@ -403,6 +403,22 @@ TEST_F(opt, inq)
 	EXPECT_EQ(2000, inq);
 }
 
+/* TCP_INFO of @fd once its tcpi_bytes_acked reached @want (within 2 s). */
+static void info_acked(struct __test_metadata *_metadata, int fd,
+		       struct tcp_info *ti, unsigned long long want)
+{
+	socklen_t len;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		len = sizeof(*ti);
+		ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len));
+		if (ti->tcpi_bytes_acked >= want)
+			return;
+		usleep(10000);
+	}
+}
+
 /*
  * connect(AF_UNSPEC) ends the connection and, as on Linux, its counters:
  * once disconnected, TCP_INFO counts nothing of it (bytes, segments,
@@ -417,7 +433,6 @@ TEST_F(opt, info_after_disconnect)
 	struct tcp_info ti;
 	socklen_t len;
 	ssize_t n, got = 0;
-	int i;
 
 	ASSERT_EQ(0, establish(self, 0));
 	ASSERT_EQ((ssize_t)sizeof(buf), send(self->client, buf, sizeof(buf), 0));
@@ -427,14 +442,7 @@ TEST_F(opt, info_after_disconnect)
 		got += n;
 	ASSERT_EQ((ssize_t)sizeof(buf), got);
 	ASSERT_EQ(1000, recv(self->client, buf, 1000, MSG_WAITALL));
-	for (i = 0; i < 200; i++) {
-		len = sizeof(ti);
-		ASSERT_EQ(0, getsockopt(self->client, IPPROTO_TCP, TCP_INFO,
-					&ti, &len));
-		if (ti.tcpi_bytes_acked >= sizeof(buf) + 1)
-			break;
-		usleep(10000);
-	}
+	info_acked(_metadata, self->client, &ti, sizeof(buf) + 1);
 	/* RFC 4898's sum of SND.UNA's moves: the SYN's one too (Linux). */
 	ASSERT_EQ(sizeof(buf) + 1, ti.tcpi_bytes_acked);
 	EXPECT_EQ(1000U, ti.tcpi_bytes_received);
@@ -458,22 +466,6 @@ TEST_F(opt, info_after_disconnect)
 	EXPECT_EQ(0U, ti.tcpi_dsack_dups);
 	EXPECT_EQ(0U, ti.tcpi_rcv_ooopack);
 	EXPECT_EQ(1, (int)ti.tcpi_delivery_rate_app_limited);
-}
-
-/* TCP_INFO of @fd once its tcpi_bytes_acked reached @want (within 2 s). */
-static void info_acked(struct __test_metadata *_metadata, int fd,
-		       struct tcp_info *ti, unsigned long long want)
-{
-	socklen_t len;
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		len = sizeof(*ti);
-		ASSERT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len));
-		if (ti->tcpi_bytes_acked >= want)
-			return;
-		usleep(10000);
-	}
 }
 
 /*
