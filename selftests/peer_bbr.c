@@ -160,22 +160,15 @@ static void startup_recovery(struct __test_metadata *_metadata,
 			     int *fresh, struct tcp_info *info)
 {
 	struct peer_conn *c = &e->c;
-	int one = 1, sndbuf = 1 << 20, i, r;
+	int sndbuf = 1 << 20, i, r;
 	static char buf[NSEG * MSS];
 
 	*resent = 0;
 	*fresh = 0;
-	peer_env_listen(_metadata, e, family);
-	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
-			       MSS));
-	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
-	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000"));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
+	peer_env_passive_open(_metadata, e, family, MSS, PEER_ENV_SYN_SACK,
+			      PEER_ENV_SYNACK_SACK, 0, PEER_ENV_HS_ACK);
 	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_CONGESTION,
 				"ltcp_bbr", 8));
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
 	ASSERT_EQ(0, setsockopt(e->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 				sizeof(sndbuf)));
 	memset(buf, 'b', sizeof(buf));

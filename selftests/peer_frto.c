@@ -99,23 +99,14 @@ static void timeout(struct __test_metadata *_metadata, struct peer_env *e,
 		    int family, bool sack)
 {
 	char buf[NSEG * MSS];
-	int one = 1, sndbuf = 1 << 20, i;
+	int sndbuf = 1 << 20, i;
 	struct tcp_info info;
 
 	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
-	peer_env_listen(_metadata, e, family);
-	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,%s>", MSS,
-			       sack ? "nop,nop,sackOK,nop,wscale 7" :
-				      "nop,wscale 7"));
-	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,%s>",
-				 sack ? "nop,nop,sackOK,nop,wscale *" :
-					"nop,wscale *"));
-	usleep(HS_DELAY_MS * 1000);
-	ASSERT_EQ(0, peer_send(&e->c, ". 1:1(0) ack 1 win 1000"));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, family, MSS,
+			      sack ? PEER_ENV_SYN_SACK : "nop,wscale 7",
+			      sack ? PEER_ENV_SYNACK_SACK : "nop,wscale *",
+			      HS_DELAY_MS, PEER_ENV_HS_ACK);
 	/* Room for all of it at once (the send buffer starts at two windows
 	 * of the initial cwnd, and the send below must not block).
 	 */

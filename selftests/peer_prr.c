@@ -148,27 +148,15 @@ static int prr_sndcnt(int pipe, int ssthresh, int recover_fs,
 static void grow_to_20(struct __test_metadata *_metadata, struct peer_env *e,
 		       int family, bool sack, int nseg, u32 *high)
 {
-	int one = 1, sndbuf = 1 << 20, i, n;
+	int sndbuf = 1 << 20, i, n;
 	static char buf[NSEG * MSS];
 	struct peer_conn *c = &e->c;
 	struct tcp_info info;
 
-	peer_env_listen(_metadata, e, family);
-	if (sack) {
-		ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
-				       MSS));
-		ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
-	} else {
-		ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,wscale 7>",
-				       MSS));
-		ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,wscale *>"));
-	}
-	usleep(RTT_MS * 1000);
-	ASSERT_EQ(0, peer_send(c, ACK, 1));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, family, MSS,
+			      sack ? PEER_ENV_SYN_SACK : "nop,wscale 7",
+			      sack ? PEER_ENV_SYNACK_SACK : "nop,wscale *",
+			      RTT_MS, PEER_ENV_HS_ACK);
 	ASSERT_EQ(0, setsockopt(e->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 				sizeof(sndbuf)));
 	memset(buf, 'x', sizeof(buf));

@@ -119,18 +119,8 @@ FIXTURE_TEARDOWN(rack)
 static void open_conn_after(struct __test_metadata *_metadata,
 			    struct peer_env *e, int family, unsigned int hs_ms)
 {
-	int one = 1;
-
-	peer_env_listen(_metadata, e, family);
-	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
-			       MSS));
-	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
-	usleep(hs_ms * 1000);
-	ASSERT_EQ(0, peer_send(&e->c, ACK, 1));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, family, MSS, PEER_ENV_SYN_SACK,
+			      PEER_ENV_SYNACK_SACK, hs_ms, PEER_ENV_HS_ACK);
 }
 
 static void open_conn(struct __test_metadata *_metadata, struct peer_env *e,

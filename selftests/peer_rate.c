@@ -92,21 +92,15 @@ TEST_F(rate, newest_segment_defines_sample)
 	struct timespec a1, a2, b1, bn, ack1, ack2;
 	double snd_ms, ack_ms, wrong_ms, got_ms;
 	struct tcp_info info;
-	int one = 1, i;
+	int i;
 	u64 want;
 
 	if (!e->ready)
 		return;
 	/* No loss probe while A2 waits for its ACK (RFC 8985 7). */
 	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
-	peer_env_listen(_metadata, e, variant->family);
-	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u>", MSS));
-	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *>"));
-	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 65535"));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, variant->family, MSS, "", "", 0,
+			      ". 1:1(0) ack 1 win 65535");
 
 	/* A1 starts the send flight; A2 stays in flight. */
 	ASSERT_EQ(0, write_seg(e, 1, &a1));

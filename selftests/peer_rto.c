@@ -79,21 +79,14 @@ TEST_F(rto, steady_rtt)
 	struct tcp_info info;
 	double gap, rtt_ms;
 	u32 seq = 1;
-	int one = 1, i;
+	int i;
 
 	if (!e->ready)
 		return;
 	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
-	peer_env_listen(_metadata, e, variant->family);
-	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
-			       MSS));
-	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
-	usleep(RTT_MS * 1000);
-	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000"));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, variant->family, MSS,
+			      PEER_ENV_SYN_SACK, PEER_ENV_SYNACK_SACK, RTT_MS,
+			      PEER_ENV_HS_ACK);
 	memset(buf, 'r', sizeof(buf));
 	for (i = 0; i < ROUNDS; i++) {
 		ASSERT_EQ((ssize_t)WRITE, send(e->fd, buf, WRITE, 0));

@@ -93,17 +93,10 @@ static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 			int family)
 {
 	char buf[NSEG * MSS];
-	int one = 1, i;
+	int i;
 
-	peer_env_listen(_metadata, e, family);
-	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
-			       MSS));
-	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
-	ASSERT_EQ(0, peer_send(&e->c, ACK, 1));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, family, MSS, PEER_ENV_SYN_SACK,
+			      PEER_ENV_SYNACK_SACK, 0, PEER_ENV_HS_ACK);
 	memset(buf, 'x', sizeof(buf));
 	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
 	for (i = 1; i <= NSEG; i++)

@@ -126,19 +126,12 @@ static void send_flight(struct __test_metadata *_metadata, struct peer_env *e,
 			int family, u32 *ts_orig)
 {
 	char buf[NSEG * SEGLEN];
-	int one = 1, i;
+	int i;
 
-	peer_env_listen(_metadata, e, family);
-	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u,%s>", MSS,
-			       "sackOK,TS val 100 ecr 0,nop,wscale 7"));
-	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *,%s>",
-				 "sackOK,TS val * ecr 100,nop,wscale *"));
-	usleep(HS_DELAY_MS * 1000);
-	ASSERT_EQ(0, peer_send(&e->c, ". 1:1(0) ack 1 win 1000 <nop,nop,TS>"));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, family, MSS,
+			      "sackOK,TS val 100 ecr 0,nop,wscale 7",
+			      "sackOK,TS val * ecr 100,nop,wscale *",
+			      HS_DELAY_MS, ". 1:1(0) ack 1 win 1000 <nop,nop,TS>");
 	memset(buf, 'x', sizeof(buf));
 	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
 	for (i = 1; i <= NSEG; i++)
@@ -332,19 +325,12 @@ static void recovery_no_ts(struct __test_metadata *_metadata,
 	struct peer_conn *c = &e->c;
 	char buf[NSEG * MSS];
 	struct tcp_info info;
-	int one = 1, i;
+	int i;
 
 	peer_env_rfc6675(_metadata, e);
-	peer_env_listen(_metadata, e, family);
-	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss %u,nop,nop,sackOK,nop,wscale 7>",
-			       MSS));
-	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,nop,nop,sackOK,nop,wscale *>"));
-	usleep(HS_DELAY_MS * 1000);
-	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 1 win 1000"));
-	e->fd = peer_env_accept(_metadata, e);
-	ASSERT_LE(0, e->fd);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
-				sizeof(one)));
+	peer_env_passive_open(_metadata, e, family, MSS, PEER_ENV_SYN_SACK,
+			      PEER_ENV_SYNACK_SACK, HS_DELAY_MS,
+			      PEER_ENV_HS_ACK);
 	memset(buf, 'x', sizeof(buf));
 	ASSERT_EQ((ssize_t)sizeof(buf), send(e->fd, buf, sizeof(buf), 0));
 	for (i = 0; i < NSEG; i++)

@@ -291,4 +291,42 @@ static inline int peer_env_accept(struct __test_metadata *_metadata,
 	return fd;
 }
 
+/* The SYN options of a scripted peer offering SACK and window scaling,
+ * and the SYN-ACK options it expects back from either stack.
+ */
+#define PEER_ENV_SYN_SACK	"nop,nop,sackOK,nop,wscale 7"
+#define PEER_ENV_SYNACK_SACK	"nop,nop,sackOK,nop,wscale *"
+#define PEER_ENV_HS_ACK		". 1:1(0) ack 1 win 1000"
+
+/*
+ * A passive open the scripted peer drives, as most peer tests start: a
+ * local listener of @family, the peer's SYN (MSS @mss, then @syn_opts,
+ * "" for none), the SYN-ACK with @synack_opts, after @delay_ms (the
+ * handshake's RTT sample) the ACK @ack; accepted into e->fd with
+ * TCP_NODELAY.
+ */
+static inline void peer_env_passive_open(struct __test_metadata *_metadata,
+					 struct peer_env *e, int family,
+					 unsigned int mss,
+					 const char *syn_opts,
+					 const char *synack_opts,
+					 unsigned int delay_ms,
+					 const char *ack)
+{
+	int one = 1;
+
+	peer_env_listen(_metadata, e, family);
+	ASSERT_EQ(0, peer_send(&e->c, "S 0:0(0) win 65535 <mss %u%s%s>", mss,
+			       *syn_opts ? "," : "", syn_opts));
+	ASSERT_EQ(0, peer_expect(&e->c, "S. 0:0(0) ack 1 <mss *%s%s>",
+				 *synack_opts ? "," : "", synack_opts));
+	if (delay_ms)
+		usleep(delay_ms * 1000);
+	ASSERT_EQ(0, peer_send(&e->c, "%s", ack));
+	e->fd = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, e->fd);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+}
+
 #endif /* _LTCP_PEER_ENV_H */
