@@ -271,6 +271,7 @@ struct ltcp_sock {
 	u32 recover;
 	u32 data_rcvtime;
 	u32 rto_start;
+	u32 retries_start;
 	u32 high_sacked;
 	u32 rcvbuf_ooo_edge;
 	u32 prr_recover_fs;

@@ -133,14 +133,20 @@ static u32 ltcp_retries_time(const struct sock *sk, int retries)
 }
 
 /*
- * Whether the retransmissions of the head, sent first at rto_start, are
- * past @retries. Never before the first retransmission.
+ * Whether the timeouts since the first one of this episode are past
+ * @retries. Never before the first retransmission. The time counts from
+ * that first timeout's retransmission (retries_start), not from the
+ * original send nor from a loss probe: where Linux 6.1 starts it, so that
+ * a connection makes the retransmissions, and dies at the time, the
+ * kernel's TCP does with the same sysctl (with tcp_orphan_retries=2: three
+ * retransmissions after the probe, gone 3.2 s after the write rather than
+ * 1.6 s, selftests/ltcp_timers.sh).
  */
 static bool ltcp_retries_timed_out(struct sock *sk, int retries)
 {
 	if (!inet_csk(sk)->icsk_retransmits)
 		return false;
-	return (s32)(tcp_jiffies32 - ltcp_sk(sk)->rto_start -
+	return (s32)(tcp_jiffies32 - ltcp_sk(sk)->retries_start -
 		     ltcp_retries_time(sk, retries)) >= 0;
 }
 
@@ -362,8 +368,10 @@ give_up:
 		}
 		ltcp_retransmit_head(sk);
 	} else {
-		if (!icsk->icsk_retransmits)
+		if (!icsk->icsk_retransmits) {
 			ltcp_sk(sk)->rto_start = ltcp_head_sent(sk);
+			ltcp_sk(sk)->retries_start = tcp_jiffies32;
+		}
 		/* TCP_USER_TIMEOUT, when set, takes the place of retries2
 		 * (tcp(7)).
 		 */

@@ -110,13 +110,17 @@ ltcp_check "the ltcp end that closed first is in TIME-WAIT for ~60 s (${secs:-no
 #    writes 100 bytes and is killed 0.5 s later: an orphan in FIN-WAIT-1
 #    whose data is unacknowledged. With tcp_orphan_retries=2 it
 #    retransmits for the time 2 retransmissions take from a 200 ms RTO
-#    (1.4 s), then dies. The kernel's TCP collapses its FIN into the data,
-#    which ltcp does not, so the counts may differ; the time of death must
-#    not. The write waits for the blackhole (a flag file): written at a
-#    fixed time, it was ACKed before the filter was in place when the host
-#    was loaded, and there was nothing to retransmit (seen: "sent 1
-#    times"). orphan_run PROTO PORT prints "transmissions_of_the_data
-#    ms_to_death", the time counted from the write.
+#    (1.4 s), counted as Linux 6.1 counts it, from the first retransmission
+#    by the retransmission timer (not the loss probe's), then dies: a loss
+#    probe, three retransmissions by timeout, gone at the fourth timeout,
+#    about 3.2 s after the write. ltcp counted from the first send and died
+#    at 1.6-1.8 s (kernel 3.6 s). The kernel's TCP collapses its FIN into
+#    the data, which ltcp does not; both send the data as often. The write
+#    waits for the blackhole (a flag file): written at a fixed time, it was
+#    ACKed before the filter was in place when the host was loaded, and
+#    there was nothing to retransmit (seen: "sent 1 times"). orphan_run
+#    PROTO PORT prints "transmissions_of_the_data ms_to_death", the time
+#    counted from the write.
 orphan_run() {
 	local t0 now xfer gone=
 	$A tcpdump -i veth0 -nn --immediate-mode -U -w /tmp/tm-or$1.pcap \
@@ -165,8 +169,9 @@ read -r l_tx l_ms <<<"$(orphan_run 253 7304)"
 $A sysctl -qw net.ipv4.tcp_orphan_retries="$orig_orphan"
 echo "orphan: kernel TCP sent the data $k_tx times, gone ${k_ms:-never} ms after the write; ltcp $l_tx times, ${l_ms:-never} ms"
 ltcp_check "the kernel's orphan gives up (reference)" test -n "$k_ms"
-ltcp_check "the ltcp orphan gives up ${l_ms:-never} ms after the write (kernel: ${k_ms:-never})" \
-	test -n "$l_ms" && test "$l_ms" -le $((${k_ms:-0} + 1000))
-ltcp_check "... after 1 to 3 retransmissions of the data and a loss probe (sent $l_tx times)" \
-	test "$l_tx" -ge 2 -a "$l_tx" -le 5
+ltcp_check "the ltcp orphan gives up ${l_ms:-never} ms after the write, as the kernel's (${k_ms:-never})" \
+	test -n "$l_ms" && test "$l_ms" -ge $((${k_ms:-0} - 800)) \
+		-a "$l_ms" -le $((${k_ms:-0} + 1000))
+ltcp_check "... after sending the data as often ($l_tx times, kernel $k_tx)" \
+	test "$l_tx" -ge $((k_tx - 1)) -a "$l_tx" -le $((k_tx + 1)) -a "$l_tx" -ge 2
 ltcp_exit
