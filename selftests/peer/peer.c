@@ -1193,6 +1193,73 @@ int peer_write(struct peer *p, const void *pkt, size_t len)
 	return 0;
 }
 
+/*
+ * An ICMP "fragmentation needed" (RFC 792, next-hop MTU of RFC 1191) or
+ * ICMPv6 "packet too big" (RFC 4443 3.2) about @pkt, a packet the stack
+ * sent, as a router on the peer's side of the TUN would send it: from
+ * the peer's address, quoting the IP header and the first 28 bytes past
+ * it. @seq_delta is added to the quoted TCP sequence number (0: the
+ * packet as it was; else a forged quote, RFC 5927 4.1).
+ */
+int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
+		      u32 mtu, u32 seq_delta)
+{
+	size_t hl = c->family == AF_INET ? 20 : 40, qlen, total;
+	u8 buf[20 + 8 + 60 + 28], *ip = buf, *icmp = buf + hl, *q;
+	u64 sum = 0;
+
+	qlen = (c->family == AF_INET ? (pkt->buf[0] & 0xf) * 4 : 40) + 28;
+	if (qlen > pkt->len)
+		qlen = pkt->len;
+	total = hl + 8 + qlen;
+	if (total > sizeof(buf))
+		return -1;
+	memset(buf, 0, hl + 8);
+	q = icmp + 8;
+	memcpy(q, pkt->buf, qlen);
+	if (seq_delta) {
+		u8 *qth = q + qlen - 28;
+
+		put32(qth + 4, get32(qth + 4) + seq_delta);
+	}
+	if (c->family == AF_INET) {
+		icmp[0] = 3;	/* destination unreachable */
+		icmp[1] = 4;	/* fragmentation needed and DF set */
+		put16(icmp + 6, mtu);
+		put16(icmp + 2, csum_fold(csum_add(0, icmp, 8 + qlen)));
+		ip[0] = 0x45;
+		put16(ip + 2, total);
+		put16(ip + 4, c->p->ip_id++);
+		ip[8] = 64;
+		ip[9] = IPPROTO_ICMP;
+		memcpy(ip + 12, peer_addr(c), 4);
+		memcpy(ip + 16, local_addr(c), 4);
+		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+	} else {
+		icmp[0] = 2;	/* packet too big */
+		put32(icmp + 4, mtu);
+		sum = csum_add(sum, peer_addr(c), 16);
+		sum = csum_add(sum, local_addr(c), 16);
+		sum += IPPROTO_ICMPV6 + 8 + qlen;
+		put16(icmp + 2, csum_fold(csum_add(sum, icmp, 8 + qlen)));
+		put32(ip, 6u << 28);
+		put16(ip + 4, 8 + qlen);
+		ip[6] = IPPROTO_ICMPV6;
+		ip[7] = 64;
+		memcpy(ip + 8, peer_addr(c), 16);
+		memcpy(ip + 24, local_addr(c), 16);
+	}
+	if (c->p->verbose) {
+		struct timespec t;
+
+		now(&t);
+		fprintf(stderr, "peer %8.3f %5u > %-5u icmp too big mtu %u%s\n",
+			peer_ms(&c->p->t0, &t) / 1e3, c->peer_port,
+			c->local_port, mtu, seq_delta ? " (forged quote)" : "");
+	}
+	return peer_write(c->p, buf, total);
+}
+
 static void learn_synopts(struct peer_synopts *so, const struct peer_seg *s)
 {
 	int i;

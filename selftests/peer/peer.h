@@ -407,6 +407,8 @@ int peer_accept(struct peer_conn *c);
 
 /* Raw packets. */
 int peer_write(struct peer *p, const void *pkt, size_t len);
+int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
+		      u32 mtu, u32 seq_delta);
 
 /* Payload and time. */
 void peer_pattern(void *buf, u32 rel_seq, size_t len);

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peer_pmtu: path MTU discovery against a scripted peer, the router's
+ * ICMP included (peer_send_too_big()). The stack under test listens (the
+ * kernel's TCP by default, ltcp with LTCP_PEER_PROTO=253), the peer
+ * opens without timestamps, the stack writes one 1400-byte segment:
+ *
+ * - too_big_cut: an ICMP "fragmentation needed" (RFC 1191) or ICMPv6
+ *   "packet too big" (RFC 8201) quoting it, with an MTU of 1000 (IPv4)
+ *   or 1280 (IPv6), makes the stack resend the data cut to the new MSS
+ *   at once (RFC 1191 6.5: without waiting for a timeout). The write
+ *   asked for an OPT_ID acknowledgment timestamp (timestamping.rst):
+ *   the report follows the write's last byte into the second part, so
+ *   the ACK of the first part gives none and the ACK of all gives one,
+ *   key 1399.
+ * - too_big_forged: the same message quoting a sequence number the
+ *   stack never sent is ignored (RFC 5927 4.1): nothing is resent and
+ *   the next write goes out at the full size; TcpExtOutOfWindowIcmps
+ *   counts it, as on Linux.
+ */
+#include <errno.h>
+#include <time.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "ltcp.h"
+#include "peer.h"
+#include "peer_env.h"
+
+#define WRITE		1400	/* bytes of the one write */
+#define FORGED_DELTA	100000	/* a quoted seq far past SND.NXT */
+#define HS_DELAY_MS	50	/* the handshake's RTT sample: RTO 250+ ms */
+
+FIXTURE(pmtu) {
+	struct peer_env e;
+};
+
+FIXTURE_VARIANT(pmtu) {
+	int family;
+	unsigned int mss;	/* the peer's SYN: its link's MSS */
+	unsigned int mtu;	/* the router's next-hop MTU */
+	unsigned int new_mss;	/* what the stack cuts to */
+};
+
+FIXTURE_VARIANT_ADD(pmtu, ipv4) {
+	.family = AF_INET,
+	.mss = 1460,
+	.mtu = 1000,
+	.new_mss = 960,
+};
+
+FIXTURE_VARIANT_ADD(pmtu, ipv6) {
+	.family = AF_INET6,
+	.mss = 1440,
+	.mtu = 1280,
+	.new_mss = 1220,
+};
+
+FIXTURE_SETUP(pmtu)
+{
+	peer_env_setup(_metadata, &self->e, variant->family);
+}
+
+FIXTURE_TEARDOWN(pmtu)
+{
+	peer_env_teardown(&self->e);
+}
+
+/*
+ * The key of the next acknowledgment report on @fd's error queue within
+ * @ms, -1 if none came.
+ */
+static long tx_ack_key(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = 0 };
+	char ctl[512];
+	struct msghdr msg = { .msg_control = ctl };
+	struct cmsghdr *cm;
+
+	for (;;) {
+		if (poll(&pfd, 1, ms) != 1 || !(pfd.revents & POLLERR))
+			return -1;
+		msg.msg_controllen = sizeof(ctl);
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE) < 0)
+			return -1;
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			struct sock_extended_err ee;
+
+			if (!((cm->cmsg_level == SOL_IP &&
+			       cm->cmsg_type == IP_RECVERR) ||
+			      (cm->cmsg_level == SOL_IPV6 &&
+			       cm->cmsg_type == IPV6_RECVERR)))
+				continue;
+			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&
+			    ee.ee_info == SCM_TSTAMP_ACK)
+				return ee.ee_data;
+		}
+	}
+}
+
+/* The connection, and the 1400-byte write in flight as one segment. */
+static void open_and_write(struct __test_metadata *_metadata,
+			   struct peer_env *e, int family, unsigned int mss,
+			   int tsflags)
+{
+	static char buf[WRITE];
+
+	peer_env_passive_open(_metadata, e, family, mss, PEER_ENV_SYN_SACK,
+			      PEER_ENV_SYNACK_SACK, HS_DELAY_MS,
+			      PEER_ENV_HS_ACK);
+	if (tsflags)
+		ASSERT_EQ(0, setsockopt(e->fd, SOL_SOCKET, SO_TIMESTAMPING,
+					&tsflags, sizeof(tsflags)));
+	memset(buf, 'm', sizeof(buf));
+	ASSERT_EQ(WRITE, send(e->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, peer_expect(&e->c, "P. 1:%u(%u) ack 1", 1 + WRITE, WRITE));
+}
+
+TEST_F(pmtu, too_big_cut)
+{
+	int tsflags = SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_SOFTWARE |
+		      SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	unsigned int cut = 1 + variant->new_mss;
+	static char buf[WRITE];
+
+	if (!e->ready)
+		return;
+	open_and_write(_metadata, e, variant->family, variant->mss, tsflags);
+	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->mtu, 0));
+	/* Resent at once, cut to the MSS of the new MTU. */
+	ASSERT_EQ(0, peer_expect(c, "[P]. 1:%u(%u) ack 1", cut,
+				 variant->new_mss));
+	EXPECT_GT(150.0, peer_rx_delay_ms(c));
+	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1", cut, 1 + WRITE,
+				 1 + WRITE - cut));
+	/* The first part acknowledged: not the write's last byte. */
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", cut));
+	EXPECT_EQ(-1, tx_ack_key(e->fd, 200));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + WRITE));
+	EXPECT_EQ(WRITE - 1, tx_ack_key(e->fd, 2000));
+	/* The next write goes at the new size too. */
+	ASSERT_EQ(WRITE, send(e->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, peer_expect(c, "[P]. %u:%u(%u) ack 1", 1 + WRITE,
+				 cut + WRITE, variant->new_mss));
+	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1", cut + WRITE,
+				 1 + 2 * WRITE, 1 + WRITE - cut));
+}
+
+TEST_F(pmtu, too_big_forged)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	static char buf[WRITE];
+	long before, after;
+
+	if (!e->ready)
+		return;
+	/* No loss probe: nothing but an accepted message may resend. */
+	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
+	open_and_write(_metadata, e, variant->family, variant->mss, 0);
+	before = peer_env_tcpext("OutOfWindowIcmps");
+	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->mtu,
+				       FORGED_DELTA));
+	EXPECT_EQ(0, peer_expect_none(c, 100));
+	after = peer_env_tcpext("OutOfWindowIcmps");
+	TH_LOG("TcpExtOutOfWindowIcmps %ld -> %ld", before, after);
+	EXPECT_EQ(before + 1, after);
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + WRITE));
+	/* Still the full size: the route kept its MTU. */
+	memset(buf, 'n', sizeof(buf));
+	ASSERT_EQ(WRITE, send(e->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1", 1 + WRITE,
+				 1 + 2 * WRITE, WRITE));
+}
+
+TEST_HARNESS_MAIN
