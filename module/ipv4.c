@@ -388,8 +388,11 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 	 */
 	if (sk->sk_state != TCP_LISTEN &&
 	    !ltcp_between(ntohl(th->seq), tcp_sk(sk)->snd_una,
-			  tcp_sk(sk)->snd_nxt))
+			  tcp_sk(sk)->snd_nxt)) {
+		/* TcpExtOutOfWindowIcmps, as nstat shows it for Linux. */
+		__NET_INC_STATS(net, LINUX_MIB_OUTOFWINDOWICMPS);
 		goto out;
+	}
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
 		/* RFC 1191: lower the path MTU and resend at the new size;
 		 * after the user's call when it holds the socket (a bulk

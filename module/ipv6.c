@@ -507,8 +507,11 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	/* RFC 5927 4.1: only about a segment in flight. */
 	if (sk->sk_state != TCP_LISTEN &&
 	    !ltcp_between(ntohl(th->seq), tcp_sk(sk)->snd_una,
-			  tcp_sk(sk)->snd_nxt))
+			  tcp_sk(sk)->snd_nxt)) {
+		/* TcpExtOutOfWindowIcmps, as nstat shows it for Linux. */
+		__NET_INC_STATS(net, LINUX_MIB_OUTOFWINDOWICMPS);
 		goto out;
+	}
 	if (type == ICMPV6_PKT_TOOBIG) {
 		/* RFC 8201: as ltcp_v4_err() does for IPv4. */
 		if (sk->sk_state == TCP_LISTEN)
