@@ -17,6 +17,14 @@
  *   stack never sent is ignored (RFC 5927 4.1): nothing is resent and
  *   the next write goes out at the full size; TcpExtOutOfWindowIcmps
  *   counts it, as on Linux.
+ * - too_big_below_minimum: an MTU below the minimum: IPv4 300, which the
+ *   route raises to net.ipv4.route.min_pmtu (552: MSS 512); IPv6 1000,
+ *   below IPv6's 1280 (RFC 8200 5), which Linux's TCP ignores whole
+ *   (RFC 8201 4 forbids going below 1280; a forged message must not cut
+ *   the segments to 1220 either).
+ * - too_big_pmtudisc_omit: a socket with IP_MTU_DISCOVER or
+ *   IPV6_MTU_DISCOVER set to *_PMTUDISC_OMIT ignores the path MTU
+ *   (ip(7), ipv6(7)): nothing resent, the next write at the full size.
  */
 #include <errno.h>
 #include <time.h>
@@ -41,6 +49,7 @@
 
 FIXTURE(pmtu) {
 	struct peer_env e;
+	char buf[WRITE];
 };
 
 FIXTURE_VARIANT(pmtu) {
@@ -48,6 +57,8 @@ FIXTURE_VARIANT(pmtu) {
 	unsigned int mss;	/* the peer's SYN: its link's MSS */
 	unsigned int mtu;	/* the router's next-hop MTU */
 	unsigned int new_mss;	/* what the stack cuts to */
+	unsigned int tiny_mtu;	/* below the minimum */
+	unsigned int tiny_mss;	/* what the stack cuts to then (0: none) */
 };
 
 FIXTURE_VARIANT_ADD(pmtu, ipv4) {
@@ -55,6 +66,8 @@ FIXTURE_VARIANT_ADD(pmtu, ipv4) {
 	.mss = 1460,
 	.mtu = 1000,
 	.new_mss = 960,
+	.tiny_mtu = 300,
+	.tiny_mss = 512,
 };
 
 FIXTURE_VARIANT_ADD(pmtu, ipv6) {
@@ -62,6 +75,8 @@ FIXTURE_VARIANT_ADD(pmtu, ipv6) {
 	.mss = 1440,
 	.mtu = 1280,
 	.new_mss = 1220,
+	.tiny_mtu = 1000,
+	.tiny_mss = 0,
 };
 
 FIXTURE_SETUP(pmtu)
@@ -182,6 +197,71 @@ TEST_F(pmtu, too_big_forged)
 	ASSERT_EQ(WRITE, send(e->fd, buf, sizeof(buf), 0));
 	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1", 1 + WRITE,
 				 1 + 2 * WRITE, WRITE));
+}
+
+/*
+ * After an ignored message: nothing resent for 100 ms (loss probes off,
+ * the RTO 250 ms or more), and once all is acknowledged the next write
+ * goes out at the full size.
+ */
+static void ignored(struct __test_metadata *_metadata, struct peer_env *e)
+{
+	struct peer_conn *c = &e->c;
+	static char buf[WRITE];
+
+	EXPECT_EQ(0, peer_expect_none(c, 100));
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + WRITE));
+	memset(buf, 'i', sizeof(buf));
+	ASSERT_EQ(WRITE, send(e->fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1", 1 + WRITE,
+				 1 + 2 * WRITE, WRITE));
+}
+
+TEST_F(pmtu, too_big_below_minimum)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	unsigned int cut = 1 + variant->tiny_mss;
+
+	if (!e->ready)
+		return;
+	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
+	open_and_write(_metadata, e, variant->family, variant->mss, 0);
+	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->tiny_mtu, 0));
+	if (!variant->tiny_mss) {
+		ignored(_metadata, e);
+		return;
+	}
+	ASSERT_EQ(0, peer_expect(c, "[P]. 1:%u(%u) ack 1", cut,
+				 variant->tiny_mss));
+	ASSERT_EQ(0, peer_expect(c, "[P]. %u:%u(%u) ack 1", cut,
+				 cut + variant->tiny_mss, variant->tiny_mss));
+	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1",
+				 cut + variant->tiny_mss, 1 + WRITE,
+				 1 + WRITE - cut - variant->tiny_mss));
+}
+
+TEST_F(pmtu, too_big_pmtudisc_omit)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	int omit = variant->family == AF_INET ? IP_PMTUDISC_OMIT :
+						 IPV6_PMTUDISC_OMIT;
+
+	if (!e->ready)
+		return;
+	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
+	peer_env_passive_open(_metadata, e, variant->family, variant->mss,
+			      PEER_ENV_SYN_SACK, PEER_ENV_SYNACK_SACK,
+			      HS_DELAY_MS, PEER_ENV_HS_ACK);
+	ASSERT_EQ(0, setsockopt(e->fd, variant->family == AF_INET ?
+				IPPROTO_IP : IPPROTO_IPV6,
+				variant->family == AF_INET ? IP_MTU_DISCOVER :
+				IPV6_MTU_DISCOVER, &omit, sizeof(omit)));
+	ASSERT_EQ(WRITE, send(e->fd, self->buf, WRITE, 0));
+	ASSERT_EQ(0, peer_expect(c, "P. 1:%u(%u) ack 1", 1 + WRITE, WRITE));
+	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->mtu, 0));
+	ignored(_metadata, e);
 }
 
 TEST_HARNESS_MAIN
