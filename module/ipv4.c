@@ -350,7 +350,13 @@ void ltcp_v4_mtu_reduced(struct sock *sk)
 	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
 		return;
 	dst = inet_csk_update_pmtu(sk, READ_ONCE(tcp_sk(sk)->mtu_info));
-	if (dst && inet_csk(sk)->icsk_pmtu_cookie > dst_mtu(dst))
+	/* The route learns the MTU whatever the socket says; a socket set
+	 * to IP_PMTUDISC_DONT, _INTERFACE or _OMIT (ip(7)) does not size
+	 * its segments by it.
+	 */
+	if (dst && inet_sk(sk)->pmtudisc != IP_PMTUDISC_DONT &&
+	    ip_sk_accept_pmtu(sk) &&
+	    inet_csk(sk)->icsk_pmtu_cookie > dst_mtu(dst))
 		ltcp_mtu_reduced(sk, dst_mtu(dst));
 }
 

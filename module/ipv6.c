@@ -513,8 +513,15 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		goto out;
 	}
 	if (type == ICMPV6_PKT_TOOBIG) {
-		/* RFC 8201: as ltcp_v4_err() does for IPv4. */
-		if (sk->sk_state == TCP_LISTEN)
+		/* RFC 8201: as ltcp_v4_err() does for IPv4, unless the
+		 * socket ignores the path MTU (IPV6_PMTUDISC_INTERFACE or
+		 * _OMIT, ipv6(7)). An MTU below IPv6's minimum of 1280 is
+		 * ignored whole, as Linux's TCP does: RFC 8201 4 forbids an
+		 * estimate below it, and a forged message must not make
+		 * the segments smaller.
+		 */
+		if (sk->sk_state == TCP_LISTEN || !ip6_sk_accept_pmtu(sk) ||
+		    ntohl(info) < IPV6_MIN_MTU)
 			goto out;
 		WRITE_ONCE(tcp_sk(sk)->mtu_info, ntohl(info));
 		if (!sock_owned_by_user(sk))
