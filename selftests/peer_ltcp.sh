@@ -19,14 +19,14 @@
 # - peer_bbr: ltcp_bbr in fast recovery;
 # - peer_pacing: internal pacing after the window opens;
 # - peer_rto: the RTO's margin above a steady RTT;
-# - peer_pmtu: path MTU discovery from a router's ICMP, forged ICMP.
+# - peer_icmp: path MTU discovery from a router's ICMP, forged ICMP.
 . "$(dirname "$0")/ltcp_lib.sh"
 cd "$LTCP_TESTS_DIR" || exit $KSFT_FAIL
 ltcp_require_module ltcp
 rc=0
 for t in peer_kernel_tcp peer_sack peer_sack_sender peer_prr peer_tlp peer_rcvwin peer_undo \
 	 peer_rack peer_frto peer_mib peer_rate peer_bbr peer_pacing peer_rto \
-	 peer_pmtu; do
+	 peer_icmp; do
 	echo "== $t on ltcp"
 	LTCP_PEER_PROTO=ltcp ./$t || rc=1
 done

@@ -1194,38 +1194,41 @@ int peer_write(struct peer *p, const void *pkt, size_t len)
 }
 
 /*
- * An ICMP "fragmentation needed" (RFC 792, next-hop MTU of RFC 1191) or
- * ICMPv6 "packet too big" (RFC 4443 3.2) about @pkt, a packet the stack
- * sent, as a router on the peer's side of the TUN would send it: from
- * the peer's address, quoting the IP header and the first 28 bytes past
- * it. @seq_delta is added to the quoted TCP sequence number (0: the
- * packet as it was; else a forged quote, RFC 5927 4.1).
+ * An ICMP or ICMPv6 error (RFC 792, RFC 4443) about @pkt, a packet the
+ * stack sent, as a router on the peer's side of the TUN would send it:
+ * from the peer's address, quoting the IP header and the first 28 bytes
+ * past it. @word is the header's second word (an MTU, or 0); @seq_delta
+ * is added to the quoted TCP sequence number (0: the packet as it was;
+ * else a forged quote, RFC 5927 4.1).
  */
-int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
-		      u32 mtu, u32 seq_delta)
+static int send_icmp(struct peer_conn *c, const struct peer_pkt *pkt,
+		     u8 type, u8 code, u32 word, u32 seq_delta,
+		     const char *what)
 {
 	size_t hl = c->family == AF_INET ? 20 : 40, qlen, total;
 	u8 buf[20 + 8 + 60 + 28], *ip = buf, *icmp = buf + hl, *q;
+	struct timespec t;
 	u64 sum = 0;
 
 	qlen = (c->family == AF_INET ? (pkt->buf[0] & 0xf) * 4 : 40) + 28;
 	if (qlen > pkt->len)
 		qlen = pkt->len;
 	total = hl + 8 + qlen;
-	if (total > sizeof(buf))
+	if (total > sizeof(buf) || qlen < hl + 8)
 		return -1;
 	memset(buf, 0, hl + 8);
 	q = icmp + 8;
 	memcpy(q, pkt->buf, qlen);
 	if (seq_delta) {
-		u8 *qth = q + qlen - 28;
+		u8 *qth = q + (c->family == AF_INET ?
+			       (pkt->buf[0] & 0xf) * 4 : 40);
 
 		put32(qth + 4, get32(qth + 4) + seq_delta);
 	}
+	icmp[0] = type;
+	icmp[1] = code;
+	put32(icmp + 4, word);
 	if (c->family == AF_INET) {
-		icmp[0] = 3;	/* destination unreachable */
-		icmp[1] = 4;	/* fragmentation needed and DF set */
-		put16(icmp + 6, mtu);
 		put16(icmp + 2, csum_fold(csum_add(0, icmp, 8 + qlen)));
 		ip[0] = 0x45;
 		put16(ip + 2, total);
@@ -1236,8 +1239,6 @@ int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
 		memcpy(ip + 16, local_addr(c), 4);
 		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
 	} else {
-		icmp[0] = 2;	/* packet too big */
-		put32(icmp + 4, mtu);
 		sum = csum_add(sum, peer_addr(c), 16);
 		sum = csum_add(sum, local_addr(c), 16);
 		sum += IPPROTO_ICMPV6 + 8 + qlen;
@@ -1250,14 +1251,50 @@ int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
 		memcpy(ip + 24, local_addr(c), 16);
 	}
 	if (c->p->verbose) {
-		struct timespec t;
-
 		now(&t);
-		fprintf(stderr, "peer %8.3f %5u > %-5u icmp too big mtu %u%s\n",
+		fprintf(stderr, "peer %8.3f %5u > %-5u icmp %s%s\n",
 			peer_ms(&c->p->t0, &t) / 1e3, c->peer_port,
-			c->local_port, mtu, seq_delta ? " (forged quote)" : "");
+			c->local_port, what,
+			seq_delta ? " (forged quote)" : "");
 	}
 	return peer_write(c->p, buf, total);
+}
+
+/**
+ * peer_send_too_big() - "fragmentation needed" (RFC 1191's next-hop MTU)
+ *			 or ICMPv6 "packet too big" (RFC 4443 3.2) about @pkt
+ * @c: the connection
+ * @pkt: a packet the stack sent (c->last)
+ * @mtu: the next-hop MTU
+ * @seq_delta: added to the quoted sequence number (0: none)
+ *
+ * Return: 0, or -1.
+ */
+int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
+		      u32 mtu, u32 seq_delta)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "too big mtu %u", mtu);
+	if (c->family == AF_INET)	/* mtu in the low 16 bits */
+		return send_icmp(c, pkt, 3, 4, mtu & 0xffff, seq_delta, what);
+	return send_icmp(c, pkt, 2, 0, mtu, seq_delta, what);
+}
+
+/**
+ * peer_send_unreachable() - "host unreachable" (ICMP type 3 code 1) or
+ *			     ICMPv6 "address unreachable" (type 1 code 3)
+ *			     about @pkt: a soft error (RFC 1122 4.2.3.9)
+ * @c: the connection
+ * @pkt: a packet the stack sent (c->last)
+ *
+ * Return: 0, or -1.
+ */
+int peer_send_unreachable(struct peer_conn *c, const struct peer_pkt *pkt)
+{
+	if (c->family == AF_INET)
+		return send_icmp(c, pkt, 3, 1, 0, 0, "host unreachable");
+	return send_icmp(c, pkt, 1, 3, 0, 0, "address unreachable");
 }
 
 static void learn_synopts(struct peer_synopts *so, const struct peer_seg *s)

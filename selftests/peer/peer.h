@@ -409,6 +409,7 @@ int peer_accept(struct peer_conn *c);
 int peer_write(struct peer *p, const void *pkt, size_t len);
 int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
 		      u32 mtu, u32 seq_delta);
+int peer_send_unreachable(struct peer_conn *c, const struct peer_pkt *pkt);
 
 /* Payload and time. */
 void peer_pattern(void *buf, u32 rel_seq, size_t len);

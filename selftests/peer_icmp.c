@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * peer_pmtu: path MTU discovery against a scripted peer, the router's
- * ICMP included (peer_send_too_big()). The stack under test listens (the
- * kernel's TCP by default, ltcp with LTCP_PEER_PROTO=253), the peer
- * opens without timestamps, the stack writes one 1400-byte segment:
+ * peer_icmp: ICMP and ICMPv6 errors about a connection, against a
+ * scripted peer that also plays the router (peer_send_too_big(),
+ * peer_send_unreachable()). The stack under test is the kernel's TCP by
+ * default, ltcp with LTCP_PEER_PROTO=253.
+ *
+ * Path MTU discovery: the stack listens, the peer opens without
+ * timestamps, the stack writes one 1400-byte segment:
  *
  * - too_big_cut: an ICMP "fragmentation needed" (RFC 1191) or ICMPv6
  *   "packet too big" (RFC 8201) quoting it, with an MTU of 1000 (IPv4)
@@ -25,6 +28,22 @@
  * - too_big_pmtudisc_omit: a socket with IP_MTU_DISCOVER or
  *   IPV6_MTU_DISCOVER set to *_PMTUDISC_OMIT ignores the path MTU
  *   (ip(7), ipv6(7)): nothing resent, the next write at the full size.
+ *
+ * Other errors, as Linux's TCP takes them (host unreachable for IPv4,
+ * address unreachable for IPv6, both soft errors in RFC 1122 4.2.3.9):
+ *
+ * - unreachable_syn_sent: about the SYN of a connect(): the connection
+ *   fails at once with EHOSTUNREACH (Linux aborts a connection not yet
+ *   synchronized on any error, not only the hard ones).
+ * - unreachable_established: about data in flight: nothing happens at
+ *   once, the data is retransmitted, and when TCP_USER_TIMEOUT ends the
+ *   connection SO_ERROR says EHOSTUNREACH rather than ETIMEDOUT.
+ * - unreachable_forgotten: the same, but an ACK arrives after the
+ *   error: something worked, the error is forgotten, and the timeout
+ *   that ends the connection later reports ETIMEDOUT.
+ * - unreachable_recverr: with IP_RECVERR or IPV6_RECVERR on (ip(7)), the
+ *   error is reported at once (POLLERR, SO_ERROR) and the connection
+ *   goes on: the data is acknowledged and more data goes out.
  */
 #include <errno.h>
 #include <time.h>
@@ -47,12 +66,12 @@
 #define FORGED_DELTA	100000	/* a quoted seq far past SND.NXT */
 #define HS_DELAY_MS	50	/* the handshake's RTT sample: RTO 250+ ms */
 
-FIXTURE(pmtu) {
+FIXTURE(icmp) {
 	struct peer_env e;
 	char buf[WRITE];
 };
 
-FIXTURE_VARIANT(pmtu) {
+FIXTURE_VARIANT(icmp) {
 	int family;
 	unsigned int mss;	/* the peer's SYN: its link's MSS */
 	unsigned int mtu;	/* the router's next-hop MTU */
@@ -61,7 +80,7 @@ FIXTURE_VARIANT(pmtu) {
 	unsigned int tiny_mss;	/* what the stack cuts to then (0: none) */
 };
 
-FIXTURE_VARIANT_ADD(pmtu, ipv4) {
+FIXTURE_VARIANT_ADD(icmp, ipv4) {
 	.family = AF_INET,
 	.mss = 1460,
 	.mtu = 1000,
@@ -70,7 +89,7 @@ FIXTURE_VARIANT_ADD(pmtu, ipv4) {
 	.tiny_mss = 512,
 };
 
-FIXTURE_VARIANT_ADD(pmtu, ipv6) {
+FIXTURE_VARIANT_ADD(icmp, ipv6) {
 	.family = AF_INET6,
 	.mss = 1440,
 	.mtu = 1280,
@@ -79,12 +98,12 @@ FIXTURE_VARIANT_ADD(pmtu, ipv6) {
 	.tiny_mss = 0,
 };
 
-FIXTURE_SETUP(pmtu)
+FIXTURE_SETUP(icmp)
 {
 	peer_env_setup(_metadata, &self->e, variant->family);
 }
 
-FIXTURE_TEARDOWN(pmtu)
+FIXTURE_TEARDOWN(icmp)
 {
 	peer_env_teardown(&self->e);
 }
@@ -122,6 +141,32 @@ static long tx_ack_key(int fd, int ms)
 	}
 }
 
+/* A non-blocking socket of the stack connecting to the peer. */
+static int connect_to_peer(struct __test_metadata *_metadata,
+			   struct peer_env *e, int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, e->proto);
+	EXPECT_LE(0, fd) TH_LOG("socket: %s", strerror(errno));
+	if (fd < 0)
+		return fd;
+	len = peer_sockaddr(&e->p, family, false, PEER_ENV_PEER_PORT, &ss);
+	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&ss, len));
+	EXPECT_EQ(EINPROGRESS, errno);
+	return fd;
+}
+
+/* Whether @fd became writable (connected) within @ms: 0 if so. */
+static int wait_writable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	return poll(&pfd, 1, ms) == 1 && (pfd.revents & POLLOUT) ? 0 : -1;
+}
+
 /* The connection, and the 1400-byte write in flight as one segment. */
 static void open_and_write(struct __test_metadata *_metadata,
 			   struct peer_env *e, int family, unsigned int mss,
@@ -140,7 +185,7 @@ static void open_and_write(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, peer_expect(&e->c, "P. 1:%u(%u) ack 1", 1 + WRITE, WRITE));
 }
 
-TEST_F(pmtu, too_big_cut)
+TEST_F(icmp, too_big_cut)
 {
 	int tsflags = SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_SOFTWARE |
 		      SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
@@ -172,7 +217,7 @@ TEST_F(pmtu, too_big_cut)
 				 1 + 2 * WRITE, 1 + WRITE - cut));
 }
 
-TEST_F(pmtu, too_big_forged)
+TEST_F(icmp, too_big_forged)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
@@ -217,7 +262,7 @@ static void ignored(struct __test_metadata *_metadata, struct peer_env *e)
 				 1 + 2 * WRITE, WRITE));
 }
 
-TEST_F(pmtu, too_big_below_minimum)
+TEST_F(icmp, too_big_below_minimum)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
@@ -241,7 +286,7 @@ TEST_F(pmtu, too_big_below_minimum)
 				 1 + WRITE - cut - variant->tiny_mss));
 }
 
-TEST_F(pmtu, too_big_pmtudisc_omit)
+TEST_F(icmp, too_big_pmtudisc_omit)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
@@ -262,6 +307,114 @@ TEST_F(pmtu, too_big_pmtudisc_omit)
 	ASSERT_EQ(0, peer_expect(c, "P. 1:%u(%u) ack 1", 1 + WRITE, WRITE));
 	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->mtu, 0));
 	ignored(_metadata, e);
+}
+
+/* The connection the stack opened, and @len bytes in flight. */
+static void connect_and_write(struct __test_metadata *_metadata,
+			      struct peer_env *e, int family, size_t len)
+{
+	struct peer_conn *c = &e->c;
+	static char buf[WRITE];
+
+	peer_conn_init(c, &e->p, family, 0, PEER_ENV_PEER_PORT);
+	e->fd = connect_to_peer(_metadata, e, family);
+	ASSERT_EQ(0, peer_accept(c));
+	ASSERT_EQ(0, wait_writable(e->fd, 2000));
+	memset(buf, 'u', sizeof(buf));
+	ASSERT_EQ((ssize_t)len, send(e->fd, buf, len, 0));
+	ASSERT_EQ(0, peer_expect(c, "P. 1:%zu(%zu) ack 1", 1 + len, len));
+}
+
+/* SO_ERROR of @fd once poll() says POLLERR (within @ms), or -1. */
+static int error_within(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = -1;
+	double t;
+
+	for (t = 0; t < ms; t += 10) {
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 10) == 1 && (pfd.revents & POLLERR))
+			break;
+	}
+	if (!(pfd.revents & POLLERR))
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -1;
+	return err;
+}
+
+TEST_F(icmp, unreachable_syn_sent)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+
+	if (!e->ready)
+		return;
+	peer_conn_init(c, &e->p, variant->family, 0, PEER_ENV_PEER_PORT);
+	e->fd = connect_to_peer(_metadata, e, variant->family);
+	ASSERT_EQ(0, peer_expect(c, "S 0:0(0)"));
+	ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	EXPECT_EQ(EHOSTUNREACH, error_within(e->fd, 500));
+}
+
+TEST_F(icmp, unreachable_established)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	int ut = 1000;
+
+	if (!e->ready)
+		return;
+	connect_and_write(_metadata, e, variant->family, 100);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut,
+				sizeof(ut)));
+	ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	/* Not an end: the data goes again. */
+	EXPECT_EQ(-1, error_within(e->fd, 100));
+	ASSERT_EQ(0, peer_expect(c, "P. 1:101(100) ack 1"));
+	EXPECT_EQ(EHOSTUNREACH, error_within(e->fd, 5000));
+}
+
+TEST_F(icmp, unreachable_forgotten)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	int ut = 1000;
+
+	if (!e->ready)
+		return;
+	connect_and_write(_metadata, e, variant->family, 100);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut,
+				sizeof(ut)));
+	ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	usleep(20000);
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 101 win 1000 <nop,nop,TS>"));
+	ASSERT_EQ(100, send(e->fd, self->buf, 100, 0));
+	ASSERT_EQ(0, peer_expect(c, "P. 101:201(100) ack 1"));
+	EXPECT_EQ(ETIMEDOUT, error_within(e->fd, 5000));
+}
+
+TEST_F(icmp, unreachable_recverr)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	int one = 1;
+
+	if (!e->ready)
+		return;
+	connect_and_write(_metadata, e, variant->family, 100);
+	ASSERT_EQ(0, setsockopt(e->fd, variant->family == AF_INET ?
+				IPPROTO_IP : IPPROTO_IPV6,
+				variant->family == AF_INET ? IP_RECVERR :
+				IPV6_RECVERR, &one, sizeof(one)));
+	ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	EXPECT_EQ(EHOSTUNREACH, error_within(e->fd, 500));
+	/* The connection lives on. */
+	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 101 win 1000 <nop,nop,TS>"));
+	ASSERT_EQ(100, send(e->fd, self->buf, 100, 0));
+	ASSERT_EQ(0, peer_expect(c, "P. 101:201(100) ack 1"));
 }
 
 TEST_HARNESS_MAIN
