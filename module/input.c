@@ -1205,6 +1205,12 @@ syn_challenge:
 		goto drop;
 	}
 	tp->rcv_tstamp = tcp_jiffies32;	/* TCP_INFO's tcpi_last_ack_recv */
+	/* The path works: an ICMP error seen before is not what a later
+	 * timeout reports (Linux forgets it on any ACK not older than
+	 * SND.UNA).
+	 */
+	if (!ltcp_before(cb->ack_seq, tp->snd_una))
+		WRITE_ONCE(sk->sk_err_soft, 0);
 	ltcp_store_ts_recent(tp, skb, &opt);
 
 	if (sk->sk_state == TCP_SYN_RECV) {
@@ -1453,18 +1459,32 @@ static void ltcp_child_rcv(struct sock *listener, struct sock *child,
  * ltcp_icmp_error() - an ICMP or ICMPv6 error about a connection
  * @sk: the socket, bh-locked
  * @err: the errno it maps to
+ * @recverr: the socket asked for errors at once (IP_RECVERR,
+ *	     IPV6_RECVERR)
  *
- * RFC 1122 4.2.3.9: a hard error ends a connection still in SYN-SENT;
- * otherwise it is only remembered (SO_ERROR after a timeout reports it).
+ * As Linux's TCP takes them: a connection not yet synchronized ends on
+ * any error (connect() fails with it; RFC 1122 4.2.3.9 would abort only
+ * on the hard ones, and keep sending SYNs into an unreachable host for
+ * minutes). Later an error is remembered, reported by SO_ERROR when a
+ * timeout ends the connection unless an ACK shows the path works again
+ * (ltcp_rcv_state_process() forgets it), or, with @recverr, reported
+ * at once without ending the connection (ip(7)).
  */
-void ltcp_icmp_error(struct sock *sk, int err)
+void ltcp_icmp_error(struct sock *sk, int err, bool recverr)
 {
-	if (sk->sk_state == TCP_SYN_SENT && !sock_owned_by_user(sk)) {
+	if (sock_owned_by_user(sk)) {
+		WRITE_ONCE(sk->sk_err_soft, err);
+		return;
+	}
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
 		sk->sk_err = err;
 		sk_error_report(sk);
 		ltcp_done(sk);
+	} else if (recverr) {
+		sk->sk_err = err;
+		sk_error_report(sk);
 	} else {
-		sk->sk_err_soft = err;
+		WRITE_ONCE(sk->sk_err_soft, err);
 	}
 }
 

@@ -421,18 +421,17 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 		if (code > NR_ICMP_UNREACH)
 			goto out;
 		err = icmp_err_convert[code].errno;
-		if (icmp_err_convert[code].fatal)
-			ltcp_icmp_error(sk, err);
-		else
-			sk->sk_err_soft = err;
 		break;
 	case ICMP_PARAMETERPROB:
-		ltcp_icmp_error(sk, EPROTO);
+		err = EPROTO;
 		break;
 	case ICMP_TIME_EXCEEDED:
-		ltcp_icmp_error(sk, EHOSTUNREACH);
+		err = EHOSTUNREACH;
 		break;
+	default:
+		goto out;
 	}
+	ltcp_icmp_error(sk, err, inet_sk(sk)->recverr);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);

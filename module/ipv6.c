@@ -530,8 +530,9 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 			set_bit(LTCP_DEFER_MTU_REDUCED, &ltcp_sk(sk)->deferred);
 		goto out;
 	}
-	if (icmpv6_err_convert(type, code, &err))
-		ltcp_icmp_error(sk, err);
+	/* Hard or soft (the return value), ltcp_icmp_error() decides. */
+	icmpv6_err_convert(type, code, &err);
+	ltcp_icmp_error(sk, err, inet6_sk(sk)->recverr);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
