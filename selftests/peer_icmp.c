@@ -44,6 +44,10 @@
  * - unreachable_recverr: with IP_RECVERR or IPV6_RECVERR on (ip(7)), the
  *   error is reported at once (POLLERR, SO_ERROR) and the connection
  *   goes on: the data is acknowledged and more data goes out.
+ * - unreachable_rto_backoff: the peer answers each retransmission by
+ *   timeout with an unreachable: for IPv4 each undoes one backoff step
+ *   (RFC 6069, TCP-LD), so the retransmissions stay one RTO apart; Linux
+ *   does not do it for IPv6, where they double.
  */
 #include <errno.h>
 #include <time.h>
@@ -78,6 +82,7 @@ FIXTURE_VARIANT(icmp) {
 	unsigned int new_mss;	/* what the stack cuts to */
 	unsigned int tiny_mtu;	/* below the minimum */
 	unsigned int tiny_mss;	/* what the stack cuts to then (0: none) */
+	bool ld_revert;		/* RFC 6069 (Linux: IPv4 only) */
 };
 
 FIXTURE_VARIANT_ADD(icmp, ipv4) {
@@ -87,6 +92,7 @@ FIXTURE_VARIANT_ADD(icmp, ipv4) {
 	.new_mss = 960,
 	.tiny_mtu = 300,
 	.tiny_mss = 512,
+	.ld_revert = true,
 };
 
 FIXTURE_VARIANT_ADD(icmp, ipv6) {
@@ -415,6 +421,34 @@ TEST_F(icmp, unreachable_recverr)
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 101 win 1000 <nop,nop,TS>"));
 	ASSERT_EQ(100, send(e->fd, self->buf, 100, 0));
 	ASSERT_EQ(0, peer_expect(c, "P. 101:201(100) ack 1"));
+}
+
+TEST_F(icmp, unreachable_rto_backoff)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct timespec t[4];
+	double first, last;
+	int i;
+
+	if (!e->ready)
+		return;
+	ASSERT_EQ(0, peer_env_stack_sysctl(e, "early_retrans", 0));
+	connect_and_write(_metadata, e, variant->family, 100);
+	for (i = 0;; i++) {
+		ASSERT_EQ(0, peer_expect(c, "P. 1:101(100) ack 1"));
+		t[i] = c->last.t;
+		if (i == 3)
+			break;
+		ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	}
+	first = peer_ms(&t[0], &t[1]);
+	last = peer_ms(&t[2], &t[3]);
+	TH_LOG("retransmissions %.0f, %.0f, %.0f ms apart", first,
+	       peer_ms(&t[1], &t[2]), last);
+	/* IPv4: one RTO apart; IPv6: 200, 400, 800 ms or so. */
+	EXPECT_TRUE(variant->ld_revert ? last < 1.5 * first :
+					 last > 3.0 * first);
 }
 
 TEST_HARNESS_MAIN
