@@ -421,6 +421,8 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 		if (code > NR_ICMP_UNREACH)
 			goto out;
 		err = icmp_err_convert[code].errno;
+		if (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH)
+			ltcp_icmp_unreachable(sk, ntohl(th->seq));
 		break;
 	case ICMP_PARAMETERPROB:
 		err = EPROTO;

@@ -648,6 +648,7 @@ bool ltcp_oow_rate_limited(struct net *net, const struct sk_buff *skb,
 void ltcp_init_xmit_timers(struct sock *sk);
 void ltcp_rearm_rto(struct sock *sk);
 void ltcp_write_timer_handler(struct sock *sk);
+void ltcp_icmp_unreachable(struct sock *sk, u32 seq);
 void ltcp_delack_timer_handler(struct sock *sk);
 void ltcp_rtt_sample(struct sock *sk, long rtt_us);
 void ltcp_keepalive_arm(struct sock *sk);

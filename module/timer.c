@@ -25,6 +25,24 @@ static u32 ltcp_rto_max(const struct sock *sk)
 	return msecs_to_jiffies(READ_ONCE(ltcp_net(sock_net(sk))->rto_max_ms));
 }
 
+/*
+ * RTO = SRTT + max(G, 4 * RTTVAR), 2.5: at most net.ltcp.rto_max_ms
+ * (120 s). 2.4's minimum, net.ltcp.rto_min_us (Linux's 200 ms by default,
+ * not RFC 6298's 1 s), bounds the variance term rather than the sum, as
+ * Linux's minimum does: on a steady path RTTVAR decays towards 0, and a
+ * minimum of the sum would leave next to no margin above an SRTT near it
+ * (selftests/peer_rto). In jiffies, before any backoff.
+ */
+static unsigned long ltcp_rto_base(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 rto_us;
+
+	rto_us = (tp->srtt_us >> 3) +
+		 max3(tp->mdev_us, jiffies_to_usecs(1), ltcp_rto_min_us(sk));
+	return min(usecs_to_jiffies(rto_us), ltcp_rto_max(sk));
+}
+
 /**
  * ltcp_rtt_sample() - fold one RTT measurement into SRTT, RTTVAR and RTO
  * @sk: the socket
@@ -37,7 +55,6 @@ void ltcp_rtt_sample(struct sock *sk, long rtt_us)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 rto_us;
 
 	if (rtt_us <= 0)
 		rtt_us = 1;
@@ -64,16 +81,7 @@ void ltcp_rtt_sample(struct sock *sk, long rtt_us)
 	if (rtt_us <= tp->rtt_min.s[0].v ||
 	    tcp_jiffies32 - tp->rtt_min.s[0].t > 300 * HZ)
 		minmax_reset(&tp->rtt_min, tcp_jiffies32, rtt_us);
-	/* RTO = SRTT + max(G, 4 * RTTVAR), 2.5: at most net.ltcp.rto_max_ms
-	 * (120 s). 2.4's minimum, net.ltcp.rto_min_us (Linux's 200 ms by
-	 * default, not RFC 6298's 1 s), bounds the variance term rather than
-	 * the sum, as Linux's minimum does: on a steady path RTTVAR decays
-	 * towards 0, and a minimum of the sum would leave next to no margin
-	 * above an SRTT near it (selftests/peer_rto).
-	 */
-	rto_us = (tp->srtt_us >> 3) +
-		 max3(tp->mdev_us, jiffies_to_usecs(1), ltcp_rto_min_us(sk));
-	icsk->icsk_rto = min(usecs_to_jiffies(rto_us), ltcp_rto_max(sk));
+	icsk->icsk_rto = ltcp_rto_base(sk);
 }
 
 /**
@@ -187,6 +195,35 @@ static u32 ltcp_head_sent(struct sock *sk)
 	/* An EDT departure time (fq) may lie slightly ahead. */
 	age_us = (u32)tcp_clock_us() - LTCP_SKB_CB(skb)->tx_us;
 	return tcp_jiffies32 - usecs_to_jiffies(max(age_us, 0));
+}
+
+/**
+ * ltcp_icmp_unreachable() - an ICMP "net or host unreachable" about the
+ *	segment at @seq
+ * @sk: the socket, bh-locked
+ * @seq: the quoted sequence number
+ *
+ * RFC 6069 (TCP-LD) section 4: about the head while the retransmission
+ * timer backs off, it says the path is down rather than congested: one
+ * backoff step is undone, and the head goes again at once if the shorter
+ * timeout has passed since it was last sent. Linux does it for IPv4 only,
+ * and so does ltcp (selftests/peer_icmp).
+ */
+void ltcp_icmp_unreachable(struct sock *sk, u32 seq)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	s32 left;
+
+	if (sock_owned_by_user(sk) || seq != tcp_sk(sk)->snd_una ||
+	    !tcp_sk(sk)->packets_out || !icsk->icsk_retransmits ||
+	    !icsk->icsk_backoff || icsk->icsk_pending != ICSK_TIME_RETRANS)
+		return;
+	icsk->icsk_backoff--;
+	icsk->icsk_rto = min(ltcp_rto_base(sk) << icsk->icsk_backoff,
+			     ltcp_rto_max(sk));
+	left = icsk->icsk_rto - (tcp_jiffies32 - ltcp_head_sent(sk));
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, max(left, 0),
+				  LTCP_RTO_MAX);
 }
 
 /* Give up on the connection (RFC 9293 3.8.3: R2 exceeded). */
