@@ -43,6 +43,7 @@
 #include "kselftest_harness.h"
 #include "ltcp.h"
 #include "ltcp_diag.h"
+#include "ltcp_tstamp.h"
 
 FIXTURE(opt) {
 	int listener;
@@ -584,37 +585,6 @@ TEST_F(opt, rx_timestamps)
 	}
 }
 
-/* The key of the next ACK report on @fd's error queue, or -1. */
-static long tx_ack_key(int fd)
-{
-	char ctl[512];
-	struct msghdr msg = { .msg_control = ctl,
-			      .msg_controllen = sizeof(ctl) };
-	struct pollfd pfd = { .fd = fd, .events = 0 };
-	struct cmsghdr *cm;
-
-	for (;;) {
-		if (poll(&pfd, 1, 2000) != 1 || !(pfd.revents & POLLERR))
-			return -1;
-		msg.msg_controllen = sizeof(ctl);
-		if (recvmsg(fd, &msg, MSG_ERRQUEUE) < 0)
-			return -1;
-		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-			struct sock_extended_err ee;
-
-			if (!((cm->cmsg_level == SOL_IP &&
-			       cm->cmsg_type == IP_RECVERR) ||
-			      (cm->cmsg_level == SOL_IPV6 &&
-			       cm->cmsg_type == IPV6_RECVERR)))
-				continue;
-			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
-			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&
-			    ee.ee_info == SCM_TSTAMP_ACK)
-				return ee.ee_data;
-		}
-	}
-}
-
 /*
  * Transmit timestamps' OPT_ID keys (timestamping.rst): the offset of a
  * write's last byte, counted from where the data stood when the option
@@ -639,15 +609,15 @@ TEST_F(opt, tx_timestamp_keys)
 	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_TIMESTAMPING,
 				&on, sizeof(on)));
 	ASSERT_EQ(10, send(self->client, buf, 10, 0));
-	EXPECT_EQ(9, tx_ack_key(self->client));
+	EXPECT_EQ(9, ltcp_tx_ack_key(self->client, 2000));
 	ASSERT_EQ(10, send(self->client, buf, 10, 0));
-	EXPECT_EQ(19, tx_ack_key(self->client));
+	EXPECT_EQ(19, ltcp_tx_ack_key(self->client, 2000));
 	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_TIMESTAMPING,
 				&off, sizeof(off)));
 	ASSERT_EQ(0, setsockopt(self->client, SOL_SOCKET, SO_TIMESTAMPING,
 				&on, sizeof(on)));
 	ASSERT_EQ(100, send(self->client, buf, 100, 0));
-	EXPECT_EQ(99, tx_ack_key(self->client));
+	EXPECT_EQ(99, ltcp_tx_ack_key(self->client, 2000));
 	ASSERT_EQ(130, recv(self->server, buf, 130, MSG_WAITALL));
 }
 

@@ -63,6 +63,7 @@
 
 #include "kselftest_harness.h"
 #include "ltcp.h"
+#include "ltcp_tstamp.h"
 #include "peer.h"
 #include "peer_env.h"
 
@@ -112,39 +113,6 @@ FIXTURE_SETUP(icmp)
 FIXTURE_TEARDOWN(icmp)
 {
 	peer_env_teardown(&self->e);
-}
-
-/*
- * The key of the next acknowledgment report on @fd's error queue within
- * @ms, -1 if none came.
- */
-static long tx_ack_key(int fd, int ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = 0 };
-	char ctl[512];
-	struct msghdr msg = { .msg_control = ctl };
-	struct cmsghdr *cm;
-
-	for (;;) {
-		if (poll(&pfd, 1, ms) != 1 || !(pfd.revents & POLLERR))
-			return -1;
-		msg.msg_controllen = sizeof(ctl);
-		if (recvmsg(fd, &msg, MSG_ERRQUEUE) < 0)
-			return -1;
-		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-			struct sock_extended_err ee;
-
-			if (!((cm->cmsg_level == SOL_IP &&
-			       cm->cmsg_type == IP_RECVERR) ||
-			      (cm->cmsg_level == SOL_IPV6 &&
-			       cm->cmsg_type == IPV6_RECVERR)))
-				continue;
-			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
-			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&
-			    ee.ee_info == SCM_TSTAMP_ACK)
-				return ee.ee_data;
-		}
-	}
 }
 
 /* A non-blocking socket of the stack connecting to the peer. */
@@ -212,9 +180,9 @@ TEST_F(icmp, too_big_cut)
 				 1 + WRITE - cut));
 	/* The first part acknowledged: not the write's last byte. */
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", cut));
-	EXPECT_EQ(-1, tx_ack_key(e->fd, 200));
+	EXPECT_EQ(-1, ltcp_tx_ack_key(e->fd, 200));
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + WRITE));
-	EXPECT_EQ(WRITE - 1, tx_ack_key(e->fd, 2000));
+	EXPECT_EQ(WRITE - 1, ltcp_tx_ack_key(e->fd, 2000));
 	/* The next write goes at the new size too. */
 	ASSERT_EQ(WRITE, send(e->fd, buf, sizeof(buf), 0));
 	ASSERT_EQ(0, peer_expect(c, "[P]. %u:%u(%u) ack 1", 1 + WRITE,
@@ -351,6 +319,21 @@ static int error_within(int fd, int ms)
 	return err;
 }
 
+/*
+ * 100 bytes in flight on a connection the stack opened, with a user
+ * timeout of 1 s, and an unreachable about them.
+ */
+static void unreachable_in_flight(struct __test_metadata *_metadata,
+				  struct peer_env *e, int family)
+{
+	int ut = 1000;
+
+	connect_and_write(_metadata, e, family, 100);
+	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut,
+				sizeof(ut)));
+	ASSERT_EQ(0, peer_send_unreachable(&e->c, &e->c.last));
+}
+
 TEST_F(icmp, unreachable_syn_sent)
 {
 	struct peer_env *e = &self->e;
@@ -369,14 +352,10 @@ TEST_F(icmp, unreachable_established)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
-	int ut = 1000;
 
 	if (!e->ready)
 		return;
-	connect_and_write(_metadata, e, variant->family, 100);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut,
-				sizeof(ut)));
-	ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	unreachable_in_flight(_metadata, e, variant->family);
 	/* Not an end: the data goes again. */
 	EXPECT_EQ(-1, error_within(e->fd, 100));
 	ASSERT_EQ(0, peer_expect(c, "P. 1:101(100) ack 1"));
@@ -387,14 +366,10 @@ TEST_F(icmp, unreachable_forgotten)
 {
 	struct peer_env *e = &self->e;
 	struct peer_conn *c = &e->c;
-	int ut = 1000;
 
 	if (!e->ready)
 		return;
-	connect_and_write(_metadata, e, variant->family, 100);
-	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut,
-				sizeof(ut)));
-	ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	unreachable_in_flight(_metadata, e, variant->family);
 	usleep(20000);
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack 101 win 1000 <nop,nop,TS>"));
 	ASSERT_EQ(100, send(e->fd, self->buf, 100, 0));
