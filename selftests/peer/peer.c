@@ -1250,8 +1250,9 @@ static int send_icmp(struct peer_conn *c, const struct peer_pkt *pkt,
 		memcpy(ip + 8, peer_addr(c), 16);
 		memcpy(ip + 24, local_addr(c), 16);
 	}
+	now(&t);
+	c->last_tx = t;		/* peer_rx_delay_ms() counts from it */
 	if (c->p->verbose) {
-		now(&t);
 		fprintf(stderr, "peer %8.3f %5u > %-5u icmp %s%s\n",
 			peer_ms(&c->p->t0, &t) / 1e3, c->peer_port,
 			c->local_port, what,
