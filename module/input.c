@@ -1051,6 +1051,10 @@ static void ltcp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		tp->bytes_acked += cb->ack_seq - tp->snd_una;
 		tp->snd_una = cb->ack_seq;
 		tp->rcv_tstamp = tcp_jiffies32;
+		/* An error an ICMP (or a route lookup) left while the SYN
+		 * went unanswered is not the connected socket's SO_ERROR.
+		 */
+		WRITE_ONCE(sk->sk_err_soft, 0);
 		ltcp_clean_rtx_queue(sk, cb->ack_seq, &rtt_us, &rs);
 		if (rtt_us >= 0)
 			ltcp_rtt_sample(sk, rtt_us);

@@ -346,15 +346,25 @@ pass:
 void ltcp_v4_mtu_reduced(struct sock *sk)
 {
 	struct dst_entry *dst;
+	u32 mtu;
 
 	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
 		return;
-	dst = inet_csk_update_pmtu(sk, READ_ONCE(tcp_sk(sk)->mtu_info));
+	mtu = READ_ONCE(tcp_sk(sk)->mtu_info);
+	dst = inet_csk_update_pmtu(sk, mtu);
+	if (!dst)
+		return;
+	/* Below the route's minimum the route keeps its own (552): what
+	 * goes out with DF may still be too big, the error a timeout
+	 * reports then (Linux's soft error).
+	 */
+	if (mtu < dst_mtu(dst) && ip_dont_fragment(sk, dst))
+		WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
 	/* The route learns the MTU whatever the socket says; a socket set
 	 * to IP_PMTUDISC_DONT, _INTERFACE or _OMIT (ip(7)) does not size
 	 * its segments by it.
 	 */
-	if (dst && inet_sk(sk)->pmtudisc != IP_PMTUDISC_DONT &&
+	if (inet_sk(sk)->pmtudisc != IP_PMTUDISC_DONT &&
 	    ip_sk_accept_pmtu(sk) &&
 	    inet_csk(sk)->icsk_pmtu_cookie > dst_mtu(dst))
 		ltcp_mtu_reduced(sk, dst_mtu(dst));
@@ -389,6 +399,14 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 	}
 
 	bh_lock_sock(sk);
+	/* TcpExtLockDroppedIcmps, as Linux counts it: the error waits in
+	 * sk_err_soft (a lowered MTU for release_cb).
+	 */
+	if (sock_owned_by_user(sk) &&
+	    !(type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED))
+		__NET_INC_STATS(net, LINUX_MIB_LOCKDROPPEDICMPS);
+	if (sk->sk_state == TCP_CLOSE)
+		goto out;
 	/* RFC 5927 4.1: the quoted segment must be one we sent and is not
 	 * yet acknowledged, or a blind attacker could end connections.
 	 */
@@ -417,11 +435,21 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 	 * unreachable message only: any other code may be anything.
 	 */
 	switch (type) {
+	case ICMP_REDIRECT:
+		/* The route the socket caches learns the new gateway. */
+		if (!sock_owned_by_user(sk)) {
+			struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+			if (dst)
+				dst->ops->redirect(dst, sk, icmp_skb);
+		}
+		goto out;
 	case ICMP_DEST_UNREACH:
 		if (code > NR_ICMP_UNREACH)
 			goto out;
 		err = icmp_err_convert[code].errno;
-		if (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH)
+		if ((code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH) &&
+		    !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
 			ltcp_icmp_unreachable(sk, ntohl(th->seq));
 		break;
 	case ICMP_PARAMETERPROB:

@@ -504,6 +504,11 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	}
 
 	bh_lock_sock(sk);
+	/* As ltcp_v4_err(). */
+	if (sock_owned_by_user(sk) && type != ICMPV6_PKT_TOOBIG)
+		__NET_INC_STATS(net, LINUX_MIB_LOCKDROPPEDICMPS);
+	if (sk->sk_state == TCP_CLOSE)
+		goto out;
 	/* RFC 5927 4.1: only about a segment in flight. */
 	if (sk->sk_state != TCP_LISTEN &&
 	    !ltcp_between(ntohl(th->seq), tcp_sk(sk)->snd_una,
@@ -530,8 +535,25 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 			set_bit(LTCP_DEFER_MTU_REDUCED, &ltcp_sk(sk)->deferred);
 		goto out;
 	}
+	if (type == NDISC_REDIRECT) {
+		/* The route the socket caches learns the new next hop; not
+		 * an error.
+		 */
+		if (!sock_owned_by_user(sk)) {
+			struct dst_entry *dst;
+
+			dst = __sk_dst_check(sk, inet6_sk(sk)->dst_cookie);
+			if (dst)
+				dst->ops->redirect(dst, sk, skb);
+		}
+		goto out;
+	}
 	/* Hard or soft (the return value), ltcp_icmp_error() decides. */
 	icmpv6_err_convert(type, code, &err);
+	/* RFC 6069 for "no route to destination", as ltcp_v4_err(). */
+	if (type == ICMPV6_DEST_UNREACH && code == ICMPV6_NOROUTE &&
+	    !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
+		ltcp_icmp_unreachable(sk, ntohl(th->seq));
 	ltcp_icmp_error(sk, err, inet6_sk(sk)->recverr);
 out:
 	bh_unlock_sock(sk);

@@ -144,11 +144,15 @@ static u32 ltcp_retries_time(const struct sock *sk, int retries)
  * Whether the timeouts since the first one of this episode are past
  * @retries. Never before the first retransmission. The time counts from
  * that first timeout's retransmission (retries_start), not from the
- * original send nor from a loss probe: where Linux 6.1 starts it, so that
- * a connection makes the retransmissions, and dies at the time, the
- * kernel's TCP does with the same sysctl (with tcp_orphan_retries=2: three
- * retransmissions after the probe, gone 3.2 s after the write rather than
- * 1.6 s, selftests/ltcp_timers.sh).
+ * original send nor from a loss probe, as Linux 6.1 counts it from its
+ * retrans_stamp when the timer made the first retransmission: a
+ * connection makes the retransmissions, and dies at the time, the
+ * kernel's TCP does with the same sysctl (with tcp_orphan_retries=2:
+ * three retransmissions after the probe, gone 3.2 s after the write
+ * rather than 1.6 s, selftests/ltcp_timers.sh). Where Linux differs:
+ * its stamp also starts at a fast retransmission and lasts across partial
+ * ACKs until the recovery ends; a timeout after a failed fast recovery
+ * gives up as much as a few RTOs later on ltcp.
  */
 static bool ltcp_retries_timed_out(struct sock *sk, int retries)
 {
@@ -198,16 +202,17 @@ static u32 ltcp_head_sent(struct sock *sk)
 }
 
 /**
- * ltcp_icmp_unreachable() - an ICMP "net or host unreachable" about the
- *	segment at @seq
- * @sk: the socket, bh-locked
+ * ltcp_icmp_unreachable() - an ICMP "net or host unreachable" or ICMPv6
+ *	"no route to destination" about the segment at @seq
+ * @sk: the socket, bh-locked, synchronized
  * @seq: the quoted sequence number
  *
  * RFC 6069 (TCP-LD) section 4: about the head while the retransmission
  * timer backs off, it says the path is down rather than congested: one
  * backoff step is undone, and the head goes again at once if the shorter
- * timeout has passed since it was last sent. Linux does it for IPv4 only,
- * and so does ltcp (selftests/peer_icmp).
+ * timeout has passed since it was last sent (selftests/peer_icmp). Only
+ * over the retransmission timer: a loss probe, RACK or zero-window probe
+ * timer pending is left alone (Linux re-arms over them).
  */
 void ltcp_icmp_unreachable(struct sock *sk, u32 seq)
 {
@@ -219,7 +224,11 @@ void ltcp_icmp_unreachable(struct sock *sk, u32 seq)
 	    !icsk->icsk_backoff || icsk->icsk_pending != ICSK_TIME_RETRANS)
 		return;
 	icsk->icsk_backoff--;
-	icsk->icsk_rto = min(ltcp_rto_base(sk) << icsk->icsk_backoff,
+	/* Without an RTT sample the RTO starts from the initial 1 s. The
+	 * shift is bounded: 2^20 jiffies is beyond any rto_max_ms.
+	 */
+	icsk->icsk_rto = min((tcp_sk(sk)->srtt_us ? ltcp_rto_base(sk) :
+			      LTCP_TIMEOUT_INIT) << min_t(u8, icsk->icsk_backoff, 20),
 			     ltcp_rto_max(sk));
 	left = icsk->icsk_rto - (tcp_jiffies32 - ltcp_head_sent(sk));
 	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, max(left, 0),

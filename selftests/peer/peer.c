@@ -1284,8 +1284,9 @@ int peer_send_too_big(struct peer_conn *c, const struct peer_pkt *pkt,
 
 /**
  * peer_send_unreachable() - "host unreachable" (ICMP type 3 code 1) or
- *			     ICMPv6 "address unreachable" (type 1 code 3)
- *			     about @pkt: a soft error (RFC 1122 4.2.3.9)
+ *			     ICMPv6 "no route to destination" (type 1 code
+ *			     0) about @pkt: soft errors (RFC 1122 4.2.3.9),
+ *			     and RFC 6069's signal of a broken path
  * @c: the connection
  * @pkt: a packet the stack sent (c->last)
  *
@@ -1295,7 +1296,7 @@ int peer_send_unreachable(struct peer_conn *c, const struct peer_pkt *pkt)
 {
 	if (c->family == AF_INET)
 		return send_icmp(c, pkt, 3, 1, 0, 0, "host unreachable");
-	return send_icmp(c, pkt, 1, 3, 0, 0, "address unreachable");
+	return send_icmp(c, pkt, 1, 0, 0, 0, "no route");
 }
 
 static void learn_synopts(struct peer_synopts *so, const struct peer_seg *s)
