@@ -393,8 +393,17 @@ static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)
 		sock_gen_put(sk);
 		return ltcp_v4_orig->err_handler(icmp_skb, info);
 	}
-	if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_NEW_SYN_RECV) {
+	if (sk->sk_state == TCP_TIME_WAIT) {
 		sock_gen_put(sk);
+		return 0;
+	}
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		ltcp_req_err(sk, ntohl(th->seq),
+			     type == ICMP_PARAMETERPROB ||
+			     type == ICMP_TIME_EXCEEDED ||
+			     (type == ICMP_DEST_UNREACH &&
+			      (code == ICMP_NET_UNREACH ||
+			       code == ICMP_HOST_UNREACH)));
 		return 0;
 	}
 

@@ -498,8 +498,14 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		return ltcp_v6_orig->err_handler(skb, opt, type, code, offset,
 						 info);
 	}
-	if (sk->sk_state == TCP_TIME_WAIT || sk->sk_state == TCP_NEW_SYN_RECV) {
+	if (sk->sk_state == TCP_TIME_WAIT) {
 		sock_gen_put(sk);
+		return 0;
+	}
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		/* Only the hard errors end a handshake here (Linux's). */
+		ltcp_req_err(sk, ntohl(th->seq),
+			     icmpv6_err_convert(type, code, &err));
 		return 0;
 	}
 

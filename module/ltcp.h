@@ -571,6 +571,7 @@ struct sock *ltcp_attached_sk(struct sk_buff *skb, bool *refcounted);
 void ltcp_pass_sk(struct sk_buff *skb, struct sock *sk, bool refcounted);
 void ltcp_rcv_sk(struct sock *sk, struct sk_buff *skb, bool refcounted);
 void ltcp_icmp_error(struct sock *sk, int err, bool recverr);
+void ltcp_req_err(struct sock *sk, u32 seq, bool abort);
 void ltcp_ca_set_state(struct sock *sk, u8 state);
 
 /* rxstamp.c */

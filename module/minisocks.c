@@ -449,6 +449,33 @@ put_and_exit:
 }
 
 /**
+ * ltcp_req_err() - an ICMP or ICMPv6 error about a request socket's
+ *	SYN-ACK
+ * @sk: the request socket (TCP_NEW_SYN_RECV), its lookup reference ours
+ * @seq: the quoted sequence number
+ * @abort: the error is one that ends a handshake
+ *
+ * As Linux: a quote of anything but the SYN-ACK is counted and ignored
+ * (RFC 5927 4.1); a hard error drops the request silently (the accept
+ * queue has nobody to tell, POSIX wants no network errors from accept();
+ * a retransmitted SYN starts afresh) and counts as a listen drop.
+ */
+void ltcp_req_err(struct sock *sk, u32 seq, bool abort)
+{
+	struct request_sock *req = inet_reqsk(sk);
+	struct net *net = sock_net(sk);
+
+	if (seq != ltcp_rsk(req)->snt_isn) {
+		__NET_INC_STATS(net, LINUX_MIB_OUTOFWINDOWICMPS);
+	} else if (abort) {
+		inet_csk_reqsk_queue_drop(req->rsk_listener, req);
+		atomic_inc(&req->rsk_listener->sk_drops);
+		__NET_INC_STATS(net, LINUX_MIB_LISTENDROPS);
+	}
+	reqsk_put(req);
+}
+
+/**
  * ltcp_check_req() - a segment for a connection in SYN-RECEIVED
  * @sk: the listener (a reference held by the caller)
  * @skb: the segment, validated

@@ -49,6 +49,11 @@
  *   timeout with an unreachable: each undoes one backoff step (RFC 6069,
  *   TCP-LD), so the retransmissions stay one RTO apart, where they would
  *   double.
+ * - unreachable_syn_ack: about a listener's SYN-ACK: a hard error for a
+ *   handshake in Linux's reading (IPv4's host unreachable) drops the
+ *   request, so the peer's ACK then draws a RST and nothing is accepted;
+ *   a soft one (ICMPv6's no route: only the hard ICMPv6 errors count
+ *   there) leaves it, and the handshake completes.
  * - too_big_below_minimum (IPv4) also checks the soft error a socket
  *   sending with DF (IP_PMTUDISC_DO) keeps when the route would not go
  *   as low as the message said: EMSGSIZE when a timeout ends it.
@@ -88,6 +93,7 @@ FIXTURE_VARIANT(icmp) {
 	unsigned int tiny_mtu;	/* below the minimum */
 	unsigned int tiny_mss;	/* what the stack cuts to then (0: none) */
 	int unreach_err;	/* what peer_send_unreachable() means */
+	bool unreach_drops_req;	/* ... and whether it ends a handshake */
 };
 
 FIXTURE_VARIANT_ADD(icmp, ipv4) {
@@ -98,6 +104,7 @@ FIXTURE_VARIANT_ADD(icmp, ipv4) {
 	.tiny_mtu = 300,
 	.tiny_mss = 512,
 	.unreach_err = EHOSTUNREACH,
+	.unreach_drops_req = true,
 };
 
 FIXTURE_VARIANT_ADD(icmp, ipv6) {
@@ -436,6 +443,38 @@ TEST_F(icmp, unreachable_rto_backoff)
 	       peer_ms(&t[1], &t[2]), last);
 	/* One RTO apart, not 200, 400, 800 ms or so. */
 	EXPECT_GT(1.5 * first, last);
+}
+
+TEST_F(icmp, unreachable_syn_ack)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c;
+	struct pollfd pfd = { .events = POLLIN };
+	long before, after;
+
+	if (!e->ready)
+		return;
+	peer_env_listen(_metadata, e, variant->family);
+	pfd.fd = e->lfd;
+	ASSERT_EQ(0, peer_send(c, "S 0:0(0) win 65535 <mss 1000,%s>",
+			       PEER_ENV_SYN_SACK));
+	ASSERT_EQ(0, peer_expect(c, "S. 0:0(0) ack 1 <mss *,%s>",
+				 PEER_ENV_SYNACK_SACK));
+	before = peer_env_tcpext("ListenDrops");
+	ASSERT_EQ(0, peer_send_unreachable(c, &c->last));
+	usleep(20000);
+	after = peer_env_tcpext("ListenDrops");
+	ASSERT_EQ(0, peer_send(c, PEER_ENV_HS_ACK));
+	if (variant->unreach_drops_req) {
+		/* No request left: an ACK to a listener is reset. */
+		ASSERT_EQ(0, peer_expect(c, "R 1:1(0)"));
+		EXPECT_EQ(before + 1, after);
+		EXPECT_EQ(0, poll(&pfd, 1, 100));
+		return;
+	}
+	EXPECT_EQ(before, after);
+	e->fd = peer_env_accept(_metadata, e);
+	EXPECT_LE(0, e->fd);
 }
 
 TEST_HARNESS_MAIN
