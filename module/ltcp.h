@@ -636,7 +636,7 @@ u32 ltcp_synack_window(const struct sock *sk, const struct request_sock *req,
 		       u16 mss);
 struct sk_buff *ltcp_make_synack(const struct sock *sk,
 				 struct request_sock *req, struct dst_entry *dst);
-unsigned int ltcp_current_mss(const struct sock *sk);
+unsigned int ltcp_current_mss(struct sock *sk);
 void ltcp_delack_schedule(struct sock *sk);
 void ltcp_send_reset(const struct sock *sk, struct sk_buff *rx);
 void ltcp_send_reply_ack(struct net *net, struct sk_buff *rx, u32 seq,

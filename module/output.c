@@ -173,12 +173,22 @@ u16 ltcp_select_window(struct sock *sk)
 
 /**
  * ltcp_current_mss() - the payload of a full-sized segment now
- * @sk: the socket
+ * @sk: the socket, owned or bh-locked
+ *
+ * The route's path MTU may have moved since the MSS was derived from it:
+ * lowered by a message another connection to the same place received,
+ * or one this socket only let the route learn (IP_PMTUDISC_DONT, _OMIT),
+ * or raised when the learned value aged out (RFC 1191 6.3, RFC 8201
+ * 5.3). Later segments follow it, as Linux's do.
  *
  * Return: bytes of data per segment.
  */
-unsigned int ltcp_current_mss(const struct sock *sk)
+unsigned int ltcp_current_mss(struct sock *sk)
 {
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	if (dst && dst_mtu(dst) != inet_csk(sk)->icsk_pmtu_cookie)
+		ltcp_sync_mss(sk, dst_mtu(dst));
 	/* ltcp_sync_mss() keeps it, bounded by the peer's window. */
 	return tcp_sk(sk)->mss_cache;
 }

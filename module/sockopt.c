@@ -265,7 +265,7 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 						    tp->rcv_tstamp);
 	info->tcpi_rto = jiffies_to_usecs(icsk->icsk_rto);
 	info->tcpi_ato = jiffies_to_usecs(icsk->icsk_ack.ato);
-	info->tcpi_snd_mss = ltcp_current_mss(sk);
+	info->tcpi_snd_mss = tp->mss_cache;
 	info->tcpi_rcv_mss = icsk->icsk_ack.rcv_mss;
 	info->tcpi_unacked = tp->packets_out;
 	info->tcpi_sacked = tp->sacked_out;

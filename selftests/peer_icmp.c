@@ -25,9 +25,15 @@
  *   below IPv6's 1280 (RFC 8200 5), which Linux's TCP ignores whole
  *   (RFC 8201 4 forbids going below 1280; a forged message must not cut
  *   the segments to 1220 either).
+ * - too_big_shared_route: the message about one connection lowers the
+ *   MSS of another connection to the same address: its next write is
+ *   cut to the MTU the route learned (Linux's segments follow the
+ *   route's path MTU; before 2026-12-07 ltcp's kept the MSS they had).
  * - too_big_pmtudisc_omit: a socket with IP_MTU_DISCOVER or
- *   IPV6_MTU_DISCOVER set to *_PMTUDISC_OMIT ignores the path MTU
- *   (ip(7), ipv6(7)): nothing resent, the next write at the full size.
+ *   IPV6_MTU_DISCOVER set to *_PMTUDISC_OMIT does not act on the message
+ *   (ip(7), ipv6(7)): nothing resent. For IPv4 the route still learns
+ *   the MTU and the next write follows it, as Linux's segments follow the
+ *   route's path MTU; IPv6 ignores the message whole (full size).
  *
  * Other errors, as Linux's TCP takes them (host unreachable for IPv4:
  * EHOSTUNREACH; no route for IPv6: ENETUNREACH; soft errors in RFC 1122
@@ -253,12 +259,15 @@ TEST_F(icmp, too_big_forged)
 }
 
 /*
- * After an ignored message: nothing resent for 100 ms (loss probes off,
- * the RTO 250 ms or more), and once all is acknowledged the next write
- * goes out at the full size.
+ * After a message the connection did not act on: nothing resent for
+ * 100 ms (loss probes off, the RTO 250 ms or more), and once all is
+ * acknowledged the next write goes out in segments of @mss (0: the
+ * full write).
  */
-static void ignored(struct __test_metadata *_metadata, struct peer_env *e)
+static void not_resent(struct __test_metadata *_metadata,
+		       struct peer_env *e, unsigned int mss)
 {
+	unsigned int first = mss ? mss : WRITE;
 	struct peer_conn *c = &e->c;
 	static char buf[WRITE];
 
@@ -266,8 +275,12 @@ static void ignored(struct __test_metadata *_metadata, struct peer_env *e)
 	ASSERT_EQ(0, peer_send(c, ". 1:1(0) ack %u win 1000", 1 + WRITE));
 	memset(buf, 'i', sizeof(buf));
 	ASSERT_EQ(WRITE, send(e->fd, buf, sizeof(buf), 0));
-	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1", 1 + WRITE,
-				 1 + 2 * WRITE, WRITE));
+	ASSERT_EQ(0, peer_expect(c, "[P]. %u:%u(%u) ack 1", 1 + WRITE,
+				 1 + WRITE + first, first));
+	if (first == WRITE)
+		return;
+	ASSERT_EQ(0, peer_expect(c, "P. %u:%u(%u) ack 1", 1 + WRITE + first,
+				 1 + 2 * WRITE, WRITE - first));
 }
 
 TEST_F(icmp, too_big_below_minimum)
@@ -284,7 +297,7 @@ TEST_F(icmp, too_big_below_minimum)
 		       variant->tiny_mss ? IP_PMTUDISC_DO : 0);
 	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->tiny_mtu, 0));
 	if (!variant->tiny_mss) {
-		ignored(_metadata, e);
+		not_resent(_metadata, e, 0);
 		return;
 	}
 	ASSERT_EQ(0, peer_expect(c, "[P]. 1:%u(%u) ack 1", cut,
@@ -298,6 +311,41 @@ TEST_F(icmp, too_big_below_minimum)
 	ASSERT_EQ(0, setsockopt(e->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut,
 				sizeof(ut)));
 	EXPECT_EQ(EMSGSIZE, error_within(e->fd, 5000));
+}
+
+TEST_F(icmp, too_big_shared_route)
+{
+	struct peer_env *e = &self->e;
+	struct peer_conn *c = &e->c, c2;
+	unsigned int cut = 1 + variant->new_mss;
+	int fd2, one = 1;
+
+	if (!e->ready)
+		return;
+	open_and_write(_metadata, e, variant->family, variant->mss, 0, 0);
+	/* A second connection from the peer, idle. */
+	peer_conn_init(&c2, &e->p, variant->family, PEER_ENV_LOCAL_PORT,
+		       PEER_ENV_PEER_PORT + 1);
+	ASSERT_EQ(0, peer_send(&c2, "S 0:0(0) win 65535 <mss %u,%s>",
+			       variant->mss, PEER_ENV_SYN_SACK));
+	ASSERT_EQ(0, peer_expect(&c2, "S. 0:0(0) ack 1 <mss *,%s>",
+				 PEER_ENV_SYNACK_SACK));
+	ASSERT_EQ(0, peer_send(&c2, PEER_ENV_HS_ACK));
+	fd2 = peer_env_accept(_metadata, e);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, setsockopt(fd2, IPPROTO_TCP, TCP_NODELAY, &one,
+				sizeof(one)));
+	/* The first connection's message. */
+	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->mtu, 0));
+	ASSERT_EQ(0, peer_expect(c, "[P]. 1:%u(%u) ack 1", cut,
+				 variant->new_mss));
+	/* The second connection's next write follows the route. */
+	ASSERT_EQ(WRITE, send(fd2, self->buf, WRITE, 0));
+	ASSERT_EQ(0, peer_expect(&c2, "[P]. 1:%u(%u) ack 1", cut,
+				 variant->new_mss));
+	ASSERT_EQ(0, peer_expect(&c2, "P. %u:%u(%u) ack 1", cut, 1 + WRITE,
+				 1 + WRITE - cut));
+	close(fd2);
 }
 
 TEST_F(icmp, too_big_pmtudisc_omit)
@@ -320,7 +368,11 @@ TEST_F(icmp, too_big_pmtudisc_omit)
 	ASSERT_EQ(WRITE, send(e->fd, self->buf, WRITE, 0));
 	ASSERT_EQ(0, peer_expect(c, "P. 1:%u(%u) ack 1", 1 + WRITE, WRITE));
 	ASSERT_EQ(0, peer_send_too_big(c, &c->last, variant->mtu, 0));
-	ignored(_metadata, e);
+	/* IPv4: the route learns the MTU all the same, and later segments
+	 * follow the route; IPv6: the message is ignored whole.
+	 */
+	not_resent(_metadata, e, variant->family == AF_INET ?
+				 variant->new_mss : 0);
 }
 
 /* The connection the stack opened, and @len bytes in flight. */
