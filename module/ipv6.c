@@ -527,9 +527,8 @@ static int ltcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		/* RFC 8201: as ltcp_v4_err() does for IPv4, unless the
 		 * socket ignores the path MTU (IPV6_PMTUDISC_INTERFACE or
 		 * _OMIT, ipv6(7)). An MTU below IPv6's minimum of 1280 is
-		 * ignored whole, as Linux's TCP does: RFC 8201 4 forbids an
-		 * estimate below it, and a forged message must not make
-		 * the segments smaller.
+		 * ignored whole (RFC 8201 4 forbids an estimate below it;
+		 * the route would not take it either), as Linux's TCP does.
 		 */
 		if (sk->sk_state == TCP_LISTEN || !ip6_sk_accept_pmtu(sk) ||
 		    ntohl(info) < IPV6_MIN_MTU)

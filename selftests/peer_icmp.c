@@ -26,9 +26,11 @@
  *   (RFC 8201 4 forbids going below 1280; a forged message must not cut
  *   the segments to 1220 either).
  * - too_big_shared_route: the message about one connection lowers the
- *   MSS of another connection to the same address: its next write is
- *   cut to the MTU the route learned (Linux's segments follow the
- *   route's path MTU; before 2026-12-07 ltcp's kept the MSS they had).
+ *   MSS of another connection to the same address: its next write
+ *   arrives cut to the MTU the route learned. (Linux sends it at the old
+ *   size, which its own IP layer drops, and resends it cut after an RTO;
+ *   ltcp cuts it before sending. ltcp before 2026-12-07 did as Linux over
+ *   IPv4 but never cut it over IPv6.)
  * - too_big_pmtudisc_omit: a socket with IP_MTU_DISCOVER or
  *   IPV6_MTU_DISCOVER set to *_PMTUDISC_OMIT does not act on the message
  *   (ip(7), ipv6(7)): nothing resent. For IPv4 the route still learns
@@ -343,6 +345,9 @@ TEST_F(icmp, too_big_shared_route)
 	ASSERT_EQ(WRITE, send(fd2, self->buf, WRITE, 0));
 	ASSERT_EQ(0, peer_expect(&c2, "[P]. 1:%u(%u) ack 1", cut,
 				 variant->new_mss));
+	TH_LOG("the other connection's first segment %.1f ms after its handshake",
+	       peer_ms(&c2.last_tx, &c2.last.t));
+	ASSERT_EQ(0, peer_send(&c2, ". 1:1(0) ack %u win 1000", cut));
 	ASSERT_EQ(0, peer_expect(&c2, "P. %u:%u(%u) ack 1", cut, 1 + WRITE,
 				 1 + WRITE - cut));
 	close(fd2);
