@@ -103,7 +103,7 @@ tw=$($A ss -tanoH state time-wait '( dport = :7302 )')
 secs=$(sed -n 's/.*timer:(timewait,\([0-9]*\)sec.*/\1/p' <<<"$tw" | head -n 1)
 echo "TIME-WAIT: $tw"
 ltcp_check "the ltcp end that closed first is in TIME-WAIT for ~60 s (${secs:-none} s left)" \
-	test -n "$secs" && test "$secs" -ge 50 -a "$secs" -le 60
+	test "${secs:-0}" -ge 50 -a "${secs:-0}" -le 60
 
 # 4. Orphan retries, ltcp and the kernel's TCP as the accepting side A in
 #    turn. The peer in B connects, then goes silent (blackhole); then A
@@ -170,8 +170,8 @@ $A sysctl -qw net.ipv4.tcp_orphan_retries="$orig_orphan"
 echo "orphan: kernel TCP sent the data $k_tx times, gone ${k_ms:-never} ms after the write; ltcp $l_tx times, ${l_ms:-never} ms"
 ltcp_check "the kernel's orphan gives up (reference)" test -n "$k_ms"
 ltcp_check "the ltcp orphan gives up ${l_ms:-never} ms after the write, as the kernel's (${k_ms:-never})" \
-	test -n "$l_ms" && test "$l_ms" -ge $((${k_ms:-0} - 800)) \
-		-a "$l_ms" -le $((${k_ms:-0} + 1000))
+	test "${l_ms:-0}" -gt 0 -a "${l_ms:-0}" -ge $((${k_ms:-0} - 800)) \
+		-a "${l_ms:-0}" -le $((${k_ms:-0} + 1000))
 ltcp_check "... after sending the data as often ($l_tx times, kernel $k_tx)" \
 	test "$l_tx" -ge $((k_tx - 1)) -a "$l_tx" -le $((k_tx + 1)) -a "$l_tx" -ge 2
 ltcp_exit
