@@ -149,7 +149,7 @@ reason_of() {
 	reuseport_bpf) echo "gap (5): TCP_FASTOPEN on the listener refused (the BPF part passes in reuseport_bpf_cpu)" ;;
 	sk_bind_sendto_listen) echo "gap (5): sendto(MSG_FASTOPEN) on an unconnected socket: EPIPE, no Fast Open" ;;
 	fin_ack_lat) echo "ltcp bug: ACK storm after the handshake (pure ACKs answered by pure ACKs for 100-300 ms)" ;;
-	fcnal_ipv4_tcp) echo "gap (5): TCP_MD5SIG (35 cases), VRF scope of a global listener (2), SO_BINDTODEVICE in the route lookup (4)" ;;
+	fcnal_ipv4_tcp) echo "gap (5): TCP_MD5SIG (35 cases), VRF scope of a global listener (2)" ;;
 	fcnal_ipv6_tcp) echo "gap (5): TCP_MD5SIG (29 cases), a link-local peer's accepted socket not bound to its device (3)" ;;
 	tls) echo "kernel-TCP-only: TCP_ULP (kTLS) refused (ENOPROTOOPT)" ;;
 	*) echo "" ;;
