@@ -345,29 +345,30 @@ pass:
  */
 void ltcp_v4_mtu_reduced(struct sock *sk)
 {
+	u32 said = READ_ONCE(tcp_sk(sk)->mtu_info), route_mtu;
+	bool sized_by_path;
 	struct dst_entry *dst;
-	u32 mtu;
 
-	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+	if (sk->sk_state == TCP_LISTEN || sk->sk_state == TCP_CLOSE)
 		return;
-	mtu = READ_ONCE(tcp_sk(sk)->mtu_info);
-	dst = inet_csk_update_pmtu(sk, mtu);
-	if (!dst)
-		return;
-	/* Below the route's minimum the route keeps its own (552): what
-	 * goes out with DF may still be too big, the error a timeout
-	 * reports then (Linux's soft error).
-	 */
-	if (mtu < dst_mtu(dst) && ip_dont_fragment(sk, dst))
-		WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
 	/* The route learns the MTU whatever the socket says; a socket set
 	 * to IP_PMTUDISC_DONT, _INTERFACE or _OMIT (ip(7)) does not size
-	 * its segments by it.
+	 * its segments by it at once.
 	 */
-	if (inet_sk(sk)->pmtudisc != IP_PMTUDISC_DONT &&
-	    ip_sk_accept_pmtu(sk) &&
-	    inet_csk(sk)->icsk_pmtu_cookie > dst_mtu(dst))
-		ltcp_mtu_reduced(sk, dst_mtu(dst));
+	dst = inet_csk_update_pmtu(sk, said);
+	if (!dst)
+		return;
+	route_mtu = dst_mtu(dst);
+	sized_by_path = ip_sk_accept_pmtu(sk) &&
+			inet_sk(sk)->pmtudisc != IP_PMTUDISC_DONT;
+	/* Below the route's minimum the route keeps its own (552): what
+	 * goes out with DF may still be too big for the hop that spoke,
+	 * the error a timeout then reports (Linux's soft error).
+	 */
+	if (ip_dont_fragment(sk, dst) && said < route_mtu)
+		WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
+	if (sized_by_path && route_mtu < inet_csk(sk)->icsk_pmtu_cookie)
+		ltcp_mtu_reduced(sk, route_mtu);
 }
 
 static int ltcp_v4_err(struct sk_buff *icmp_skb, u32 info)

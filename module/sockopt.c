@@ -265,13 +265,19 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 						    tp->rcv_tstamp);
 	info->tcpi_rto = jiffies_to_usecs(icsk->icsk_rto);
 	info->tcpi_ato = jiffies_to_usecs(icsk->icsk_ack.ato);
-	info->tcpi_snd_mss = tp->mss_cache;
-	info->tcpi_rcv_mss = icsk->icsk_ack.rcv_mss;
+	/* The scoreboard: segments in flight, SACKed, lost, resent. */
 	info->tcpi_unacked = tp->packets_out;
 	info->tcpi_sacked = tp->sacked_out;
 	info->tcpi_lost = tp->lost_out;
 	info->tcpi_retrans = tp->retrans_out;
+	/* Segment sizes: sent (the MSS as last derived, not re-read from
+	 * the route here: no socket lock), seen arriving, the path MTU it
+	 * came from, and the MSS announced.
+	 */
+	info->tcpi_snd_mss = tp->mss_cache;
+	info->tcpi_rcv_mss = icsk->icsk_ack.rcv_mss;
 	info->tcpi_pmtu = icsk->icsk_pmtu_cookie;
+	info->tcpi_advmss = tp->advmss;
 	info->tcpi_rcv_ssthresh = tp->rcv_wnd;
 	/* The receiver's RTT estimate and the most the application read in
 	 * one round trip: receive-buffer autotuning's inputs (rcvbuf.c).
@@ -282,7 +288,6 @@ static void ltcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rttvar = tp->mdev_us >> 2;
 	info->tcpi_snd_ssthresh = tp->snd_ssthresh;
 	info->tcpi_snd_cwnd = tcp_snd_cwnd(tp);
-	info->tcpi_advmss = tp->advmss;
 	info->tcpi_reordering = tp->reordering;
 	info->tcpi_total_retrans = tp->total_retrans;
 	info->tcpi_bytes_acked = tp->bytes_acked;
